@@ -1,0 +1,231 @@
+"""Show settings: ``content/show.toml``, loaded and validated once into one typed object.
+
+Every error names the file and the key, the way MkDocs reports configuration. Missing optional keys take the
+defaults written under each field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+VOICES = ("piper", "gtts")
+"""Narration engines ``--voice`` and ``voice`` accept."""
+
+# Amazon refuses these in invocation names (Alexa Skills Kit, "Choose the invocation name").
+_FORBIDDEN_INVOCATION_WORDS = {"alexa", "amazon", "echo", "skill", "app", "launch", "ask", "tell", "open",
+                               "load", "begin", "enable", "computer", "skills"}
+
+
+class SettingsError(ValueError):
+    """show.toml is missing or invalid; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class CrisisResource:
+    """One place to turn to in an emergency, shown on every page and spoken by the skill's support intent."""
+
+    name: str
+    """Who they are, e.g. "988 Suicide & Crisis Lifeline"."""
+
+    contact: str
+    """How to reach them, e.g. "Call or text 988"."""
+
+    spoken: str
+    """One calm sentence for the voice, e.g. "You can call or text 9 8 8, the Suicide and Crisis Lifeline."."""
+
+
+@dataclass(frozen=True)
+class ShowSettings:
+    """The show, as ``content/show.toml`` declares it."""
+
+    title: str
+    """Show title (feed channel, ID3 album, pages)."""
+
+    author: str
+    """Show author (ID3 artist, itunes:author)."""
+
+    description: str
+    """Show description (feed channel, at most 4000 bytes)."""
+
+    language: str = "en-US"
+    """BCP 47 language of the show; the Alexa locale and page ``lang``."""
+
+    subtitle: str = ""
+    """One-line subtitle."""
+
+    owner_name: str = ""
+    """itunes:owner name (defaults to the author)."""
+
+    owner_email: str = ""
+    """itunes:owner email; also podcast:locked's owner. Required by Apple."""
+
+    website: str = "https://example.org/"
+    """The practice's website (channel link)."""
+
+    categories: tuple[tuple[str, ...], ...] = (("Health & Fitness", "Mental Health"),)
+    """Apple categories, each ``[category]`` or ``[category, subcategory]``."""
+
+    explicit: bool = False
+    """itunes:explicit, written as true/false."""
+
+    copyright: str = ""
+    """Copyright line."""
+
+    artwork: str = ""
+    """Path of square artwork (JPEG or PNG, 1400-3000 px) relative to the content folder; generated if empty."""
+
+    voice: str = "piper"
+    """Default narration engine: ``piper`` (offline) or ``gtts`` (needs internet)."""
+
+    disclosure: str = "This is a synthetic voice reading the article."
+    """One spoken line at the start of each episode saying the voice is synthetic."""
+
+    disclaimer: str = ("This audio is not a substitute for professional care, diagnosis or treatment, "
+                       "and it is not emergency help.")
+    """Shown on every page and said by the skill's help."""
+
+    crisis_resources: tuple[CrisisResource, ...] = ()
+    """Emergency contacts for the show's region."""
+
+    lexicon: str = "lexicon.toml"
+    """Pronunciation lexicon relative to the content folder (word -> respelling or ``[[ phonemes ]]``)."""
+
+    prompts: str = "prompts.toml"
+    """Grounding prompts relative to the content folder."""
+
+    invocation_name: str = "gentle steps"
+    """Alexa invocation name: lowercase, two or more words, none of Amazon's forbidden words."""
+
+    privacy_url: str = "https://example.org/privacy"
+    """Privacy policy URL for the Alexa skill manifest."""
+
+    terms_url: str = "https://example.org/terms"
+    """Terms of use URL for the Alexa skill manifest."""
+
+    skill_category: str = "HEALTH_AND_FITNESS"
+    """Alexa skill category."""
+
+    podcast_medium: str = "podcast"
+    """podcast:medium."""
+
+    locked: bool = True
+    """podcast:locked: yes means other platforms may not import the feed without the owner's consent."""
+
+    content_dir: str = field(default="", compare=False)
+    """Absolute content folder the file was read from (not a TOML key)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (the manifest's ``show``), without the local content folder."""
+        data = asdict(self)
+        data.pop("content_dir")
+        data["categories"] = [list(c) for c in self.categories]
+        data["crisis_resources"] = [asdict(c) for c in self.crisis_resources]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ShowSettings:
+        """Rebuild from :meth:`to_dict` output (as the manifest stores it)."""
+        data = dict(data)
+        data["categories"] = tuple(tuple(c) for c in data.get("categories", ()))
+        data["crisis_resources"] = tuple(CrisisResource(**c) for c in data.get("crisis_resources", ()))
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def path(self, relative: str) -> Path:
+        """A path from the file, resolved against the content folder."""
+        return Path(self.content_dir) / relative
+
+
+_REQUIRED = ("title", "author", "description")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
+
+
+def load_show(content_dir: Path) -> ShowSettings:
+    """Read and validate ``show.toml`` in ``content_dir``; raises :class:`SettingsError` naming file and key."""
+    path = content_dir / "show.toml"
+    if not path.is_file():
+        raise SettingsError(f"{path}: show settings file is missing")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    return parse_show(raw, path, content_dir)
+
+
+def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettings:
+    """Validate a parsed show.toml mapping."""
+
+    def bad(key: str, problem: str) -> SettingsError:
+        return SettingsError(f"{path}: key '{key}' {problem}")
+
+    known = {f.name for f in fields(ShowSettings)} - {"content_dir"}
+    for key in raw:
+        if key not in known:
+            raise bad(key, "is not a known setting")
+    for key in _REQUIRED:
+        if key not in raw:
+            raise bad(key, "is missing")
+
+    defaults = {f.name: f.default for f in fields(ShowSettings)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        default = defaults[key]
+        if key in ("categories", "crisis_resources"):
+            continue
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise bad(key, "must be true or false")
+        elif not isinstance(value, str):
+            raise bad(key, "must be a string")
+        elif key in _REQUIRED and not value.strip():
+            raise bad(key, "is empty")
+        values[key] = value.strip() if isinstance(value, str) else value
+
+    if "categories" in raw:
+        cats = raw["categories"]
+        if (not isinstance(cats, list) or not cats
+                or not all(isinstance(c, list) and 1 <= len(c) <= 2 and all(isinstance(x, str) and x for x in c)
+                           for c in cats)):
+            raise bad("categories", 'must be a list like [["Health & Fitness", "Mental Health"]]')
+        values["categories"] = tuple(tuple(c) for c in cats)
+    if "crisis_resources" in raw:
+        items = raw["crisis_resources"]
+        if not isinstance(items, list):
+            raise bad("crisis_resources", "must be a list of tables with name, contact and spoken")
+        resources = []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or set(item) != {"name", "contact", "spoken"} or not all(
+                isinstance(v, str) and v.strip() for v in item.values()
+            ):
+                raise bad(f"crisis_resources[{i}]", "must have exactly name, contact and spoken (non-empty strings)")
+            resources.append(CrisisResource(**{k: v.strip() for k, v in item.items()}))
+        values["crisis_resources"] = tuple(resources)
+
+    settings = ShowSettings(**values, content_dir=str(content_dir.resolve()))
+    if settings.voice not in VOICES:
+        raise bad("voice", f"is '{settings.voice}'; choose one of: {', '.join(VOICES)}")
+    if len(settings.description.encode()) > 4000:
+        raise bad("description", "is longer than 4000 bytes (Apple's limit)")
+    if settings.owner_email and not _EMAIL.match(settings.owner_email):
+        raise bad("owner_email", "is not an email address")
+    for key in ("website", "privacy_url", "terms_url"):
+        if not _URL.match(getattr(settings, key)):
+            raise bad(key, "must be an http(s) URL")
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", settings.language):
+        raise bad("language", "must look like en-US")
+    words = settings.invocation_name.split()
+    if (settings.invocation_name != settings.invocation_name.lower() or len(words) < 2
+            or not all(re.fullmatch(r"[a-z.']+", w) for w in words)):
+        raise bad("invocation_name", "must be two or more lowercase words, letters only")
+    if forbidden := sorted(set(words) & _FORBIDDEN_INVOCATION_WORDS):
+        raise bad("invocation_name", f"uses a word Amazon forbids: {', '.join(forbidden)}")
+    if settings.artwork and not settings.path(settings.artwork).is_file():
+        raise bad("artwork", f"names {settings.artwork}, which does not exist in {content_dir}")
+    return settings
