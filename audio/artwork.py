@@ -1,0 +1,96 @@
+"""Show artwork: the show's own image, checked against Apple's rules, or a plain legible one made from the title."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass
+
+from audio.settings import SettingsError, ShowSettings
+
+SIZE = 3000
+"""Side of generated artwork in pixels (Apple: square, 1400-3000 px)."""
+
+BACKGROUND = (36, 59, 74)  # deep blue-grey: calm, and white text on it is far above 4.5:1 contrast
+FOREGROUND = (250, 246, 238)
+ACCENT = (233, 196, 106)
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """Artwork ready to write and embed."""
+
+    data: bytes
+    """The image file."""
+
+    mime: str
+    """``image/png`` or ``image/jpeg``."""
+
+    extension: str
+    """``png`` or ``jpg``."""
+
+    width: int
+    """Pixels."""
+
+    height: int
+    """Pixels."""
+
+    thumbnail: bytes
+    """A 600 px JPEG for ID3 cover frames (players show small covers; keeps every MP3 light)."""
+
+
+def load_artwork(show: ShowSettings) -> Artwork:
+    """The show's artwork when it names one (validated), otherwise a generated one."""
+    from PIL import Image
+
+    if not show.artwork:
+        return _finish(_generate(show.title, show.subtitle), "png")
+    path = show.path(show.artwork)
+    try:
+        image = Image.open(path)
+        image.load()
+    except OSError as exc:
+        raise SettingsError(f"{path}: artwork cannot be read as an image ({exc})") from None
+    fmt = (image.format or "").upper()
+    if fmt not in ("PNG", "JPEG"):
+        raise SettingsError(f"{path}: artwork must be a PNG or JPEG, not {fmt or 'unknown'}")
+    if image.width != image.height or not 1400 <= image.width <= 3000:
+        raise SettingsError(f"{path}: artwork must be square, 1400-3000 px; it is {image.width}x{image.height}")
+    if image.mode != "RGB":
+        raise SettingsError(f"{path}: artwork must be RGB (no transparency or CMYK); it is {image.mode}")
+    ext = "png" if fmt == "PNG" else "jpg"
+    return Artwork(path.read_bytes(), f"image/{'png' if ext == 'png' else 'jpeg'}", ext, image.width,
+                   image.height, _thumbnail(image))
+
+
+def _generate(title: str, subtitle: str):
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (SIZE, SIZE), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    # Pillow's bundled font: the same glyphs on every machine, so the PNG is byte-identical everywhere.
+    title_font = ImageFont.load_default(size=300)
+    sub_font = ImageFont.load_default(size=120)
+    lines = textwrap.wrap(title, width=14) or [title]
+    line_height = 360
+    top = SIZE // 2 - (len(lines) * line_height) // 2 - 200
+    for i, line in enumerate(lines):
+        draw.text((SIZE // 2, top + i * line_height), line, font=title_font, fill=FOREGROUND, anchor="ma")
+    bar_y = top + len(lines) * line_height + 120
+    draw.rounded_rectangle((SIZE // 2 - 300, bar_y, SIZE // 2 + 300, bar_y + 30), radius=15, fill=ACCENT)
+    for i, line in enumerate(textwrap.wrap(subtitle, width=34)[:3]):
+        draw.text((SIZE // 2, bar_y + 170 + i * 160), line, font=sub_font, fill=FOREGROUND, anchor="ma")
+    return image
+
+
+def _thumbnail(image) -> bytes:
+    small = image.convert("RGB").resize((600, 600))
+    buffer = io.BytesIO()
+    small.save(buffer, format="JPEG", quality=85, optimize=True)
+    return buffer.getvalue()
+
+
+def _finish(image, ext: str) -> Artwork:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return Artwork(buffer.getvalue(), "image/png", ext, image.width, image.height, _thumbnail(image))

@@ -1,0 +1,638 @@
+"""``gentle-steps build``: articles in, narrated and mastered audio, manifest, catalog, feed and pages out.
+
+Two phases, as in Pelican: first compute everything (read, plan, synthesize, master, render the feed and pages
+from the finished manifest), then write it all into a temporary folder that replaces ``dist/`` in one step.
+A failed or killed build leaves the previous ``dist/`` untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from audio import __version__
+from audio.artwork import load_artwork
+from audio.cache import Cache, digest
+from audio.catalog import build_catalog
+from audio.mastering import ALEXA, ALEXA_MAX_SECONDS, PODCAST, EncodeError, Profile, Tags, declick, master
+from audio.model import Article, AudioFile, Episode, Manifest, Prompt, Section, Sentence
+from audio.readers import EXTENSIONS, ArticleError, read_article
+from audio.settings import SettingsError, ShowSettings, load_show
+from audio.speech import (
+    PAUSES,
+    LexiconError,
+    Utterance,
+    lead_in,
+    load_lexicon,
+    plan_section,
+    speakable,
+    split_long,
+)
+from audio.text import slugify, unique_slug
+from audio.voices import VoiceError, describe, load_voice, preflight, voice_module
+
+MAX_PROMPT_WORDS = 25
+"""A grounding prompt is one breath: longer ones are refused with a warning."""
+
+SPLIT_PAUSE_MS = 150
+"""Silence between the pieces of a sentence that was too long for the voice."""
+
+
+class BuildError(RuntimeError):
+    """The build cannot go on; the message names the file or setting and the problem."""
+
+
+@dataclass
+class BuildOptions:
+    """What ``gentle-steps build`` was asked to do."""
+
+    content: Path = Path("content")
+    """Content folder: show.toml, articles/, lexicon and prompts."""
+
+    out: Path = Path("dist")
+    """Output folder, replaced atomically."""
+
+    base_url: str = "http://127.0.0.1:8080/"
+    """Public URL the output is served from."""
+
+    voice: str | None = None
+    """Engine name; None takes show.toml's ``voice``."""
+
+    jobs: int = 1
+    """Worker processes (1: everything in this process)."""
+
+    strict: bool = False
+    """Warnings fail the build."""
+
+    cache: Path | None = None
+    """Cache folder; None: ``.cache/gentle-steps`` beside the content folder."""
+
+    progress: bool | None = None
+    """Show a progress bar; None: only when stderr is a terminal."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the closing summary and for tests."""
+
+    manifest: Manifest
+    episodes: int = 0
+    sections: int = 0
+    audio_seconds: float = 0.0
+    sentences: int = 0
+    synthesized: int = 0
+    files_encoded: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One closing line, like Pelican's "Processed N articles"."""
+        hits = self.sentences - self.synthesized
+        return (f"Built {self.episodes} episode(s), {self.sections} section(s), {self.audio_seconds / 60:.1f} min "
+                f"of audio in {self.seconds:.1f} s; cache: {hits} of {self.sentences} sentences reused, "
+                f"{self.files_encoded} file(s) encoded; {len(self.warnings)} warning(s).")
+
+
+# --- Narration plan -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Piece:
+    """One synthesis call: spoken text and its cache key."""
+
+    key: str
+    spoken: str
+
+
+@dataclass
+class PlannedUtterance:
+    """An utterance with the pieces it is synthesized from."""
+
+    utterance: Utterance
+    pieces: list[Piece]
+
+
+@dataclass
+class PlannedSection:
+    """A section of an episode before synthesis."""
+
+    id: str
+    title: str
+    heading: str
+    items: list[PlannedUtterance]
+
+
+@dataclass
+class PlannedEpisode:
+    """An article ready to narrate."""
+
+    article: Article
+    number: int
+    sections: list[PlannedSection]
+
+
+def _piece_key(voice: dict[str, str], settings: dict[str, object], spoken: str) -> str:
+    return digest("sentence", voice["engine"], voice["voice"], voice["version"], settings, spoken)
+
+
+def _plan_items(utterances: list[Utterance], voice: dict[str, str], settings: dict[str, object]) -> list[PlannedUtterance]:
+    return [PlannedUtterance(u, [Piece(_piece_key(voice, settings, s), s) for s in split_long(u.spoken)])
+            for u in utterances]
+
+
+# --- Worker processes ---------------------------------------------------------------------------------------
+
+_WORKER: dict[str, object] = {}
+
+
+def _worker_init(voice_name: str, threads: int, cache_root: str) -> None:
+    _WORKER.update(voice_name=voice_name, threads=threads, cache=Cache(Path(cache_root)), voice=None)
+
+
+def _synthesize(key: str, spoken: str) -> int:
+    """Synthesize one piece into the cache (the voice loads on first use, once per process)."""
+    if _WORKER.get("voice") is None:
+        _WORKER["voice"] = load_voice(str(_WORKER["voice_name"]), int(_WORKER["threads"]))
+    voice = _WORKER["voice"]
+    samples = declick(voice.synthesize(spoken), voice.sample_rate)
+    _WORKER["cache"].put_sentence(key, samples)
+    return len(samples)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A file's narration as cache keys and silences: ``("k", key)`` or ``("s", samples)``."""
+
+    parts: tuple[tuple[str, str | int], ...]
+    rate: int
+
+
+def _assemble(layout: Layout) -> np.ndarray:
+    cache: Cache = _WORKER["cache"]
+    chunks = [cache.get_sentence(str(v)) if kind == "k" else np.zeros(int(v), dtype=np.float32)
+              for kind, v in layout.parts]
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+
+
+def _master(key: str, layout: Layout, profile: Profile, tags: Tags, cover: bytes | None) -> tuple[bytes, dict]:
+    """Assemble, master and encode one file into the file cache."""
+    encoded = master(_assemble(layout), layout.rate, profile, tags, cover)
+    meta = {"duration_ms": encoded.duration_ms, "loudness_lufs": encoded.loudness_lufs,
+            "true_peak_dbtp": encoded.true_peak_dbtp}
+    _WORKER["cache"].put_file(key, encoded.data, meta)
+    return encoded.data, meta
+
+
+class _Runner:
+    """Runs tasks in worker processes (``jobs`` > 1) or in this process, with an optional progress bar."""
+
+    def __init__(self, jobs: int, voice_name: str, cache: Cache, progress: bool) -> None:
+        self.jobs, self.pool = max(1, jobs), None
+        self.init_args = (voice_name, max(1, (os.cpu_count() or 1) // self.jobs), str(cache.root))
+        _worker_init(voice_name, 0, str(cache.root))
+        self.bar = None
+        if progress:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=0, unit="task", desc="narrating", file=sys.stderr, leave=False)
+
+    def submit(self, fn, *args) -> Future:
+        if self.bar is not None:
+            self.bar.total += 1
+            self.bar.refresh()
+        if self.jobs > 1 and self.pool is None:
+            # Started on first use: a warm rebuild with nothing to do starts no process and loads no model.
+            # spawn, not fork: onnxruntime's threads do not survive a fork, and workers start clean.
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_worker_init, initargs=self.init_args)
+        if self.pool is not None:
+            future = self.pool.submit(fn, *args)
+        else:
+            future = Future()
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - re-raised by future.result()
+                future.set_exception(exc)
+        if self.bar is not None:
+            future.add_done_callback(lambda _: self.bar.update(1))
+        return future
+
+    def close(self, cancel: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=cancel)
+        if self.bar is not None:
+            self.bar.close()
+
+
+# --- Inputs -------------------------------------------------------------------------------------------------
+
+
+def _git_date(path: Path) -> str:
+    """Date of the last commit touching ``path`` (stable across clones), or ""."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path.name], cwd=path.parent,
+                             capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def _article_date(article: Article, path: Path) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", article.date or ""):
+        return article.date
+    return _git_date(path) or datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%d")
+
+
+def read_articles(content: Path, show: ShowSettings) -> tuple[list[Article], list[str]]:
+    """Every article in ``content/articles`` in date-then-title order; all errors at once."""
+    folder = content / "articles"
+    if not folder.is_dir():
+        raise BuildError(f"{folder}: articles folder not found")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    candidates = [p for p in files if p.suffix.lower() in EXTENSIONS]
+    if not candidates:
+        raise BuildError(f"{folder}: no articles (.txt, .md or .html files)")
+    articles, errors, warnings = [], [], []
+    for path in candidates:
+        try:
+            article = read_article(path, content)
+        except ArticleError as exc:
+            errors.append(str(exc))
+            continue
+        article.date = _article_date(article, path)
+        article.author = article.author or show.author
+        warnings += article.warnings
+        articles.append(article)
+    if errors:
+        raise BuildError("\n".join(errors))
+    ids: set[str] = set()
+    for article in articles:
+        if article.id in ids:
+            raise BuildError(f"{article.source}: episode id '{article.id}' is used by another article; set an id")
+        ids.add(article.id)
+    articles.sort(key=lambda a: (a.date, a.title.lower()))
+    return articles, warnings
+
+
+def read_prompts(show: ShowSettings) -> tuple[list[str], list[str]]:
+    """Grounding prompts from the prompts file; too-long prompts are left out with a warning."""
+    path = show.path(show.prompts)
+    if not path.is_file():
+        return [], [f"{path}: no prompts file; the skill will have no grounding prompts"]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BuildError(f"{path}: not valid TOML ({exc})") from None
+    prompts = data.get("prompts")
+    if not isinstance(prompts, list) or not all(isinstance(p, str) and p.strip() for p in prompts):
+        raise BuildError(f"{path}: key 'prompts' must be a list of non-empty strings")
+    kept, warnings = [], []
+    for prompt in prompts:
+        words = len(prompt.split())
+        if words > MAX_PROMPT_WORDS:
+            warnings.append(f"{path}: prompt '{prompt[:40]}...' has {words} words (at most {MAX_PROMPT_WORDS}); left out")
+        else:
+            kept.append(prompt.strip())
+    return kept, warnings
+
+
+# --- The build ----------------------------------------------------------------------------------------------
+
+
+def _ms(samples: int, rate: int) -> int:
+    return round(samples * 1000 / rate)
+
+
+def _silence(ms: int, rate: int) -> tuple[str, int]:
+    return ("s", round(ms * rate / 1000))
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Run a whole build; raises :class:`BuildError` (nothing written) on bad input."""
+    started = time.monotonic()
+    content = options.content
+    if not content.is_dir():
+        raise BuildError(f"{content}: content folder not found")
+    base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
+    if not re.match(r"^https?://[^\s/]+/\S*$", base_url):
+        raise BuildError(f"--base-url {options.base_url!r}: must be an http(s) URL")
+    try:
+        show = load_show(content)
+        voice_name = options.voice or show.voice
+        voice_module(voice_name)
+        lexicon = load_lexicon(show.path(show.lexicon))
+        artwork = load_artwork(show)
+    except (SettingsError, LexiconError, VoiceError) as exc:
+        raise BuildError(str(exc)) from None
+    articles, warnings = read_articles(content, show)
+    prompt_texts, prompt_warnings = read_prompts(show)
+    warnings += prompt_warnings
+    if options.strict and warnings:
+        raise BuildError("\n".join(f"{w} (--strict)" for w in warnings))
+    try:
+        preflight(voice_name)
+    except VoiceError as exc:
+        raise BuildError(str(exc)) from None
+
+    voice = describe(voice_name)
+    engine = voice_module(voice_name)
+    settings, rate = engine.settings(), engine.sample_rate()
+    cache = Cache(options.cache or content.resolve().parent / ".cache" / "gentle-steps")
+
+    planned = [_plan_episode(a, i + 1, show, lexicon, voice, settings) for i, a in enumerate(articles)]
+    prompt_plans = [(p, _plan_items([Utterance(p, speakable(p, lexicon), "paragraph", 0, 0)], voice, settings))
+                    for p in prompt_texts]
+
+    # Phase 1a: synthesize what the cache lacks.
+    pieces = {pc.key: pc.spoken for ep in planned for s in ep.sections for it in s.items for pc in it.pieces}
+    pieces.update({pc.key: pc.spoken for _, items in prompt_plans for it in items for pc in it.pieces})
+    missing = {k: v for k, v in pieces.items() if not cache.has_sentence(k)}
+    progress = sys.stderr.isatty() if options.progress is None else options.progress
+    runner = _Runner(options.jobs, voice_name, cache, progress)
+    try:
+        # Longest first: the pool's tail is short when the big sentences are already done.
+        futures = [runner.submit(_synthesize, k, v) for k, v in sorted(missing.items(), key=lambda kv: -len(kv[1]))]
+        for future in futures:
+            future.result()
+
+        # Phase 1b: lay out every file, then master and encode what the file cache lacks.
+        report = BuildReport(manifest=None, sentences=len(pieces), synthesized=len(missing))  # type: ignore[arg-type]
+        jobs: list[tuple[str, Future | tuple[bytes, dict]]] = []
+        episodes_out, prompts_out, files = [], [], {}
+
+        def encode(path: str, layout: Layout, profile: Profile, tags: Tags) -> None:
+            key = digest("file", __version__, layout.parts, layout.rate, profile.__dict__, tags.__dict__,
+                         digest(artwork.thumbnail.hex()[:4096], len(artwork.thumbnail)))
+            hit = cache.get_file(key)
+            if hit is None:
+                report.files_encoded += 1
+                jobs.append((path, runner.submit(_master, key, layout, profile, tags, artwork.thumbnail)))
+            else:
+                jobs.append((path, hit))
+
+        layouts = [_layout_episode(ep, cache, rate, show) for ep in planned]
+        for ep, (episode_layout, section_layouts, timings) in zip(planned, layouts, strict=True):
+            year = ep.article.date[:4]
+            chapters = tuple((s.title, start, end) for s, (start, end) in zip(ep.sections, timings["chapters"], strict=True))
+            encode(_episode_path(ep), episode_layout, PODCAST,
+                   Tags(ep.article.title, ep.article.author, show.title, str(ep.number), year, chapters))
+            for i, (section, layout) in enumerate(zip(ep.sections, section_layouts, strict=True)):
+                encode(_section_path(ep, i, section), layout, ALEXA,
+                       Tags(f"{ep.article.title}: {section.title}", ep.article.author, show.title,
+                            f"{i + 1}/{len(ep.sections)}", year))
+        prompt_ids: set[str] = set()
+        prompt_layouts = []
+        for text, items in prompt_plans:
+            pid = unique_slug(_short_slug(text), prompt_ids)
+            layout = Layout(tuple([_silence(PAUSES.edge, rate)] + _parts(items[0], cache, rate)
+                                  + [_silence(PAUSES.edge, rate)]), rate)
+            prompt_layouts.append((pid, text, items[0]))
+            encode(f"prompts/{pid}.mp3", layout, ALEXA, Tags(text, show.author, show.title, "", ""))
+
+        for path, job in jobs:
+            data, meta = job.result() if isinstance(job, Future) else job
+            files[path] = (data, meta)
+    except BaseException:
+        runner.close(cancel=True)
+        raise
+    runner.close()
+
+    def audio_file(path: str, profile: Profile) -> AudioFile:
+        import hashlib
+
+        data, meta = files[path]
+        return AudioFile(path=path, url=base_url + path, profile=profile.name, duration_ms=meta["duration_ms"],
+                         bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                         loudness_lufs=meta["loudness_lufs"], true_peak_dbtp=meta["true_peak_dbtp"],
+                         sample_rate=profile.sample_rate, bitrate_kbps=profile.bitrate_kbps)
+
+    for ep, (_, _, timings) in zip(planned, layouts, strict=True):
+        sections = []
+        for i, section in enumerate(ep.sections):
+            audio = audio_file(_section_path(ep, i, section), ALEXA)
+            if audio.duration_ms > ALEXA_MAX_SECONDS * 1000:
+                warnings.append(f"{ep.article.source}: section '{section.title}' is {audio.duration_ms / 1000:.0f} s, "
+                                f"over Alexa's {ALEXA_MAX_SECONDS} s for SSML audio; it still streams")
+            start, end = timings["chapters"][i]
+            sections.append(Section(id=section.id, index=i, title=section.title, heading=section.heading,
+                                    sentences=timings["sentences"][i], audio=audio,
+                                    episode_start_ms=start, episode_end_ms=end))
+        episodes_out.append(Episode(id=ep.article.id, number=ep.number, title=ep.article.title, date=ep.article.date,
+                                    description=ep.article.description, author=ep.article.author,
+                                    source=ep.article.source, sections=sections,
+                                    audio=audio_file(_episode_path(ep), PODCAST), references=ep.article.references,
+                                    previous_title=ep.article.previous_title, next_title=ep.article.next_title))
+    for pid, text, item in prompt_layouts:
+        prompts_out.append(Prompt(id=pid, text=text, spoken=item.utterance.spoken,
+                                  audio=audio_file(f"prompts/{pid}.mp3", ALEXA)))
+
+    import hashlib
+
+    art_path = f"artwork.{artwork.extension}"
+    manifest = Manifest(base_url=base_url, show=show.to_dict(), voice=voice, episodes=episodes_out,
+                        prompts=prompts_out,
+                        artwork={"path": art_path, "url": base_url + art_path, "mime": artwork.mime,
+                                 "width": artwork.width, "height": artwork.height, "bytes": len(artwork.data),
+                                 "sha256": hashlib.sha256(artwork.data).hexdigest()})
+    if options.strict and warnings:
+        raise BuildError("\n".join(f"{w} (--strict)" for w in warnings))
+
+    # Phase 1c: everything derived from the finished manifest.
+    outputs: dict[str, bytes] = {path: data for path, (data, _) in files.items()}
+    outputs[art_path] = artwork.data
+    outputs.update(render_outputs(manifest))
+
+    # Phase 2: write, then swap into place.
+    write_atomically(options.out, outputs)
+    report.manifest = manifest
+    report.episodes = len(episodes_out)
+    report.sections = sum(len(e.sections) for e in episodes_out)
+    report.audio_seconds = sum(e.audio.duration_ms for e in episodes_out) / 1000
+    report.warnings = warnings
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def render_outputs(manifest: Manifest) -> dict[str, bytes]:
+    """Manifest, catalog, skill package, feed and pages: everything computed from the manifest."""
+    from feed.site import render_site
+    from skill.interaction import build_skill_package
+
+    outputs = {"manifest.json": _json(manifest.to_dict())}
+    catalog = build_catalog(manifest)
+    outputs["catalog.json"] = _json(catalog)
+    for path, data in build_skill_package(catalog, manifest.show).items():
+        outputs[f"skill-package/{path}"] = data
+    outputs.update(render_site(manifest))
+    return outputs
+
+
+def _json(data: object) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _plan_episode(article: Article, number: int, show: ShowSettings, lexicon: dict[str, str],
+                  voice: dict[str, str], settings: dict[str, object]) -> PlannedEpisode:
+    sections = []
+    for i, section in enumerate(article.sections):
+        lead = lead_in(article.title, show.disclosure, lexicon) if i == 0 else None
+        utterances = plan_section(section, lexicon, lead)
+        sections.append(PlannedSection(section.id, section.title, section.heading,
+                                       _plan_items(utterances, voice, settings)))
+    return PlannedEpisode(article, number, sections)
+
+
+def _short_slug(text: str, limit: int = 48) -> str:
+    """A slug cut at a word boundary."""
+    slug = slugify(text, "prompt")
+    return slug if len(slug) <= limit else slug[:limit].rsplit("-", 1)[0]
+
+
+def _episode_path(ep: PlannedEpisode) -> str:
+    return f"episodes/{ep.article.id}/{ep.article.id}.mp3"
+
+
+def _section_path(ep: PlannedEpisode, index: int, section: PlannedSection) -> str:
+    return f"episodes/{ep.article.id}/sections/{index:02d}-{section.id}.mp3"
+
+
+def _parts(item: PlannedUtterance, cache: Cache, rate: int) -> list[tuple[str, str | int]]:
+    parts: list[tuple[str, str | int]] = []
+    for n, piece in enumerate(item.pieces):
+        if n:
+            parts.append(_silence(SPLIT_PAUSE_MS, rate))
+        parts.append(("k", piece.key))
+    return parts
+
+
+def _length(parts: list[tuple[str, str | int]], cache: Cache) -> int:
+    return sum(cache.sentence_length(str(v)) if kind == "k" else int(v) for kind, v in parts)
+
+
+def _layout_episode(ep: PlannedEpisode, cache: Cache, rate: int, show: ShowSettings):
+    """Section layouts, the episode layout and every sentence's timings in both, from cached sample counts.
+
+    A section file is edge silence, its narration, edge silence. The episode is edge silence, the sections'
+    narrations joined by the longer pause before a heading, edge silence. Chapter i starts where section i's
+    narration starts in the episode (the first at 0) and ends where the next begins.
+    """
+    edge = _silence(PAUSES.edge, rate)
+    episode_parts: list[tuple[str, str | int]] = [edge]
+    episode_pos = int(edge[1])
+    section_layouts, sentences_by_section, starts = [], [], []
+    for i, section in enumerate(ep.sections):
+        if i:
+            gap = _silence(PAUSES.before_heading, rate)
+            episode_parts.append(gap)
+            episode_pos += int(gap[1])
+        starts.append(episode_pos if i else 0)
+        parts: list[tuple[str, str | int]] = [edge]
+        pos = int(edge[1])
+        sentences = []
+        for item in section.items:
+            item_parts = _parts(item, cache, rate)
+            length = _length(item_parts, cache)
+            u = item.utterance
+            sentences.append(Sentence(text=u.text, spoken=u.spoken, kind=u.kind, start_ms=_ms(pos, rate),
+                                      end_ms=_ms(pos + length, rate), episode_start_ms=_ms(episode_pos, rate),
+                                      episode_end_ms=_ms(episode_pos + length, rate), paragraph=u.paragraph))
+            body = item_parts + ([_silence(u.pause_ms, rate)] if u.pause_ms else [])
+            step = _length(body, cache)
+            parts += body
+            episode_parts += body
+            pos += step
+            episode_pos += step
+        parts.append(edge)
+        section_layouts.append(Layout(tuple(parts), rate))
+        sentences_by_section.append(sentences)
+    episode_parts.append(edge)
+    ends = starts[1:] + [episode_pos + int(edge[1])]
+    chapters = [(_ms(a, rate), _ms(b, rate)) for a, b in zip(starts, ends, strict=True)]
+    return Layout(tuple(episode_parts), rate), section_layouts, {"sentences": sentences_by_section,
+                                                                 "chapters": chapters}
+
+
+# --- Writing ------------------------------------------------------------------------------------------------
+
+
+def write_atomically(out: Path, outputs: dict[str, bytes]) -> None:
+    """Write every output into a sibling temporary folder, then swap it into place with renames."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        for rel, data in sorted(outputs.items()):
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        if out.exists():
+            os.rename(out, old)
+        os.rename(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _recover(out: Path) -> None:
+    """Undo what a build killed mid-swap left: restore the old output, remove stale temporary folders."""
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and olds:
+        os.rename(olds[-1], out)
+        olds = olds[:-1]
+    for stale in olds + list(out.parent.glob(f".{out.name}.tmp-*")):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+# --- Command ------------------------------------------------------------------------------------------------
+
+
+def run(args) -> int:
+    """``gentle-steps build``: print one line per problem and exit non-zero, or a closing summary."""
+    options = BuildOptions(content=Path(args.content), out=Path(args.out), base_url=args.base_url, voice=args.voice,
+                           jobs=max(1, args.jobs), strict=args.strict,
+                           cache=Path(args.cache) if args.cache else None)
+    try:
+        report = build(options)
+    except BuildError as exc:
+        for line in str(exc).splitlines():
+            print(f"gentle-steps build: {line}", file=sys.stderr)
+        return 2
+    except (EncodeError, VoiceError) as exc:
+        print(f"gentle-steps build: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("gentle-steps build: interrupted; the previous output is untouched", file=sys.stderr)
+        return 130
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    print(f"Output: {options.out.resolve()}")
+    return 0

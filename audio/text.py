@@ -1,0 +1,61 @@
+"""Small text helpers shared by the readers and the speech preparation: slugs, emoji, whitespace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Pictographs, dingbats, symbols and the joiners/selectors that glue emoji sequences together.
+_EMOJI_RANGES = (
+    (0x1F000, 0x1FAFF),  # mahjong .. symbols and pictographs extended-A
+    (0x2600, 0x27BF),  # misc symbols, dingbats
+    (0x2B00, 0x2BFF),  # arrows and stars used as emoji
+    (0x1F1E6, 0x1F1FF),  # regional indicators (flags)
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xE0020, 0xE007F),  # tag characters (subdivision flags)
+)
+_JOINERS = {0x200D, 0x20E3}  # zero-width joiner, combining keycap
+
+
+def is_emoji(ch: str) -> bool:
+    """True for a pictograph or a character that only decorates one (selector, joiner, skin tone)."""
+    cp = ord(ch)
+    if cp in _JOINERS:
+        return True
+    if any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES):
+        return True
+    return unicodedata.category(ch) == "So"
+
+
+def strip_emoji(text: str) -> str:
+    """Remove emoji and pictographs, then tidy the spaces they leave."""
+    return collapse_spaces("".join(ch for ch in text if not is_emoji(ch)))
+
+
+def starts_with_emoji(text: str) -> bool:
+    """True when the first visible character is an emoji or pictograph."""
+    text = text.lstrip()
+    return bool(text) and is_emoji(text[0])
+
+
+def collapse_spaces(text: str) -> str:
+    """Single spaces, no leading or trailing space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def slugify(text: str, fallback: str = "item") -> str:
+    """ASCII, lowercase, hyphen-separated slug; apostrophes vanish ("Isn't" -> "isnt")."""
+    text = strip_emoji(text).replace("\u2019", "").replace("'", "").replace("&", " and ")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:80].rstrip("-") or fallback
+
+
+def unique_slug(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``; records the result."""
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    taken.add(slug)
+    return slug
