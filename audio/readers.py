@@ -71,8 +71,6 @@ def read_article(path: Path, content_dir: Path) -> Article:
         kind = "html"  # confirmed by content: a saved page with the wrong extension
     draft = {"text": read_plain, "markdown": read_markdown, "html": read_html}[kind](text)
     article = assemble(draft, rel)
-    if not any(b for s in article.sections for b in s.blocks) and not article.sections:
-        raise ArticleError(f"{rel}: no article text left after cleaning")
     if not any(s.blocks for s in article.sections):
         raise ArticleError(f"{rel}: no article text left after cleaning")
     return article
@@ -380,6 +378,8 @@ def assemble(draft: _Draft, source: str) -> Article:
     article.sections = [s for s in article.sections if s.blocks or s is not article.sections[0]]
     if not any(s.heading for s in article.sections):
         article.warnings.append(f"{source}: no headings found; the article becomes one section")
+        for section in article.sections:
+            section.title = article.title
     if not article.description:
         first = next((b.text for s in article.sections for b in s.blocks if b.kind == "paragraph"), "")
         article.description = collapse_spaces(first)[:300]

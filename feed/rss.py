@@ -1,0 +1,180 @@
+"""The podcast feed: RSS 2.0 with iTunes, Podcasting 2.0 and Podlove Simple Chapters tags, built with feedgen.
+
+feedgen 1.0.0 traps handled here (each has a test): ``itunes:explicit`` only as yes/no/clean (written by
+:class:`feed.extensions.ItunesExtraExtension` instead); ``add_entry`` prepends unless ``order="append"``;
+``lastBuildDate`` defaults to now (set from the newest episode date, so unchanged content gives the same bytes);
+a channel ``itunes:image`` not ending in .jpg/.png is silently dropped (refused here with a clear error);
+``enclosure`` needs its type and length; the channel ``link`` is the last ``fg.link`` set, not the first.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+
+from audio.model import Episode, Manifest
+from audio.settings import ShowSettings
+from feed import extensions
+from feed.extensions import Person, Transcript
+from feed.transcripts import chapters
+
+FEED_PATH = "feed.xml"
+"""Where the feed lives in ``dist/``."""
+
+
+class FeedError(ValueError):
+    """The manifest cannot make a valid feed; the message names what is wrong."""
+
+
+def feed_url(manifest: Manifest) -> str:
+    """Absolute URL of the feed."""
+    return manifest.base_url + FEED_PATH
+
+
+def page_url(manifest: Manifest, episode: Episode) -> str:
+    """Absolute URL of an episode's listening page."""
+    return f"{manifest.base_url}episodes/{episode.id}/"
+
+
+def episode_file_url(manifest: Manifest, episode: Episode, name: str) -> str:
+    """Absolute URL of a file next to an episode's page (transcripts, chapters)."""
+    return f"{page_url(manifest, episode)}{name}"
+
+
+def publication_time(date: str) -> datetime:
+    """An article date (``YYYY-MM-DD``) as the moment the feed publishes it: noon UTC that day.
+
+    Noon rather than midnight keeps the same calendar day in every time zone from UTC-11 to UTC+11.
+    """
+    try:
+        day = datetime.strptime(date, "%Y-%m-%d")
+    except ValueError:
+        raise FeedError(f"episode date {date!r} is not YYYY-MM-DD") from None
+    return day.replace(hour=12, tzinfo=UTC)
+
+
+def episode_guid(show: ShowSettings, episode: Episode) -> str:
+    """The item guid: a UUIDv5 of the show's website and the episode id, so it never changes for the episode.
+
+    Independent of ``--base-url``, so moving the audio to another host does not make apps download it again.
+    """
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{show.website.rstrip('/')}/#episode:{episode.id}"))
+
+
+def clock(ms: int) -> str:
+    """A timestamp as show notes write it: ``M:SS`` or ``H:MM:SS``."""
+    hours, rest = divmod(ms // 1000, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def show_notes_text(episode: Episode) -> str:
+    """The item description: summary, then one ``(M:SS) Title`` line per section, which apps turn into chapters."""
+    lines = [episode.description.strip(), "", "Sections:"] if episode.description.strip() else ["Sections:"]
+    lines += [f"({clock(start)}) {title}" for start, _end, title in chapters(episode)]
+    return "\n".join(lines)
+
+
+def show_notes_html(episode: Episode, page: str) -> str:
+    """The same show notes as HTML for ``content:encoded``, with a link to the listening page and transcript."""
+    parts = [f"<p>{html.escape(episode.description.strip())}</p>"] if episode.description.strip() else []
+    parts.append("<p>Sections:</p><ul>")
+    parts += [f"<li>({clock(start)}) {html.escape(title)}</li>" for start, _end, title in chapters(episode)]
+    parts.append("</ul>")
+    parts.append(f'<p><a href="{html.escape(page)}">Read along with the full transcript</a></p>')
+    return "".join(parts)
+
+
+def _check_image(url: str) -> str:
+    if not url:
+        raise FeedError("manifest has no artwork url; the build must provide show artwork (itunes:image)")
+    # feedgen silently drops an itunes:image whose URL does not end like this, and Apple requires it.
+    if not url.endswith((".jpg", ".png")):
+        raise FeedError(f"artwork url {url!r} must end in .jpg or .png (Apple's rule; feedgen drops it otherwise)")
+    return url
+
+
+def build_feed(manifest: Manifest) -> bytes:
+    """The feed for ``manifest`` as UTF-8 XML bytes, byte-identical for an unchanged manifest."""
+    show = ShowSettings.from_dict(manifest.show)
+    if not manifest.episodes:
+        raise FeedError("manifest has no episodes; a podcast feed needs at least one")
+    if len(show.description.encode()) > 4000:
+        raise FeedError("show description is longer than 4000 bytes (Apple's limit)")
+    self_url = feed_url(manifest)
+    image = _check_image(manifest.artwork.get("url", ""))
+
+    fg = FeedGenerator()
+    fg.load_extension("podcast")
+    extensions.register(fg)
+
+    fg.title(show.title)
+    # feedgen uses the *last* link as the RSS channel link, so the self link goes first.
+    fg.link(href=self_url, rel="self", type="application/rss+xml")
+    fg.link(href=show.website, rel="alternate")
+    fg.description(show.description)
+    fg.language(show.language)
+    if show.copyright:
+        fg.copyright(show.copyright)
+    fg.generator("Gentle Steps")
+    fg.image(url=image, title=show.title, link=show.website)
+    newest = max(publication_time(ep.date) for ep in manifest.episodes)
+    # feedgen defaults lastBuildDate to now; the content's own newest date keeps the bytes stable.
+    fg.lastBuildDate(newest)
+    fg.pubDate(newest)
+
+    fg.podcast.itunes_author(show.author)
+    fg.podcast.itunes_owner(name=show.owner_name or show.author, email=show.owner_email or None)
+    fg.podcast.itunes_image(image)
+    if fg.podcast.itunes_image() != image:
+        raise FeedError(f"feedgen refused the artwork url {image!r}")
+    fg.podcast.itunes_category([{"cat": c[0], "sub": c[1] if len(c) > 1 else None} for c in show.categories])
+    fg.podcast.itunes_type("episodic")
+    if show.subtitle:
+        fg.podcast.itunes_subtitle(show.subtitle)
+    fg.itunes_extra.explicit(show.explicit)
+
+    fg.podcastindex.guid(extensions.podcast_guid(self_url))
+    fg.podcastindex.locked(show.locked, show.owner_email)
+    fg.podcastindex.medium(show.podcast_medium)
+    fg.podcastindex.person(Person(show.author, role="author", group="writing", href=show.website))
+
+    for ep in manifest.episodes:
+        _add_item(fg, manifest, show, ep, image)
+    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def _add_item(fg: FeedGenerator, manifest: Manifest, show: ShowSettings, ep: Episode, image: str) -> None:
+    page = page_url(manifest, ep)
+    # Without order="append" feedgen prepends, which would reverse the episodes.
+    fe = fg.add_entry(order="append")
+    fe.title(ep.title)
+    fe.link(href=page)
+    fe.guid(episode_guid(show, ep), permalink=False)
+    fe.pubDate(publication_time(ep.date))
+    fe.description(show_notes_text(ep))
+    fe.content(show_notes_html(ep, page), type="CDATA")
+    if ep.audio.bytes <= 0:
+        raise FeedError(f"episode {ep.id}: audio byte size {ep.audio.bytes} is not a real file size")
+    fe.enclosure(url=ep.audio.url, length=str(ep.audio.bytes), type="audio/mpeg")
+
+    fe.podcast.itunes_author(ep.author or show.author)
+    fe.podcast.itunes_duration(str(round(ep.audio.duration_ms / 1000)))
+    fe.podcast.itunes_episode(ep.number)
+    fe.podcast.itunes_episode_type("full")
+    fe.podcast.itunes_image(image)
+    fe.itunes_extra.explicit(show.explicit)
+
+    lang = show.language
+    fe.podcastindex.transcript(Transcript(episode_file_url(manifest, ep, "transcript.vtt"), "text/vtt", lang,
+                                          "captions"))
+    fe.podcastindex.transcript(Transcript(episode_file_url(manifest, ep, "transcript.srt"),
+                                          "application/x-subrip", lang, "captions"))
+    fe.podcastindex.transcript(Transcript(episode_file_url(manifest, ep, "transcript.json"),
+                                          "application/json", lang))
+    fe.podcastindex.chapters(episode_file_url(manifest, ep, "chapters.json"))
+    for start, _end, title in chapters(ep):
+        fe.psc.chapter(start, title)

@@ -1,0 +1,130 @@
+"""Transcripts and chapters from the real sentence timings: WebVTT, SRT, Podcasting 2.0 JSON, JSON chapters 1.2.
+
+Every cue is one narrated sentence in the whole-episode file, carrying the article's own words (``Sentence.text``),
+never the respelling the voice was given. Headings are cues of their own because they are sentences of their own.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from audio.model import Episode, Section
+
+SPEAKER = "Narrator (synthetic voice)"
+"""Speaker named in the JSON transcript: the narration is a synthetic voice and says so."""
+
+INTRODUCTION = "Introduction"
+"""Chapter title of a section that has none (text before the first heading)."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One timed line of a transcript."""
+
+    start_ms: int
+    """Start in the episode file."""
+
+    end_ms: int
+    """End in the episode file; always after the start and inside the audio."""
+
+    text: str
+    """The article's words, on one line."""
+
+    kind: str
+    """The sentence kind (``heading`` cues mark section starts)."""
+
+    section: str
+    """Id of the section the cue belongs to."""
+
+
+def section_title(section: Section) -> str:
+    """The chapter title of a section: its title, or "Introduction" when it has none."""
+    return section.title.strip() or INTRODUCTION
+
+
+def cues(episode: Episode) -> list[Cue]:
+    """Every sentence of the episode as a cue, in order, clamped to the episode's audio."""
+    found: list[Cue] = []
+    limit = episode.audio.duration_ms
+    for section in episode.sections:
+        for s in section.sentences:
+            text = " ".join(s.text.split())
+            start = max(0, min(s.episode_start_ms, limit))
+            end = min(max(s.episode_end_ms, start), limit)
+            # A zero-length cue is invalid WebVTT; a sentence the build timed as empty has nothing to show.
+            if not text or end <= start:
+                continue
+            found.append(Cue(start, end, text, s.kind, section.id))
+    return found
+
+
+def _clock(ms: int, sep: str) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{sep}{millis:03d}"
+
+
+def _vtt_escape(text: str) -> str:
+    # WebVTT cue text: & and < start entities and tags, and "-->" would end the timing line.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_vtt(episode: Episode) -> str:
+    """The episode as WebVTT: one cue per sentence, identified ``<section id>-<n>``."""
+    lines = ["WEBVTT", ""]
+    counters: dict[str, int] = {}
+    for cue in cues(episode):
+        counters[cue.section] = counters.get(cue.section, 0) + 1
+        lines += [
+            f"{cue.section}-{counters[cue.section]}",
+            f"{_clock(cue.start_ms, '.')} --> {_clock(cue.end_ms, '.')}",
+            _vtt_escape(cue.text),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def to_srt(episode: Episode) -> str:
+    """The episode as SubRip: numbered cues, comma before the milliseconds."""
+    lines: list[str] = []
+    for n, cue in enumerate(cues(episode), start=1):
+        lines += [str(n), f"{_clock(cue.start_ms, ',')} --> {_clock(cue.end_ms, ',')}", cue.text, ""]
+    return "\n".join(lines)
+
+
+def to_json_transcript(episode: Episode) -> dict[str, Any]:
+    """The Podcasting 2.0 JSON transcript: version and segments (speaker, startTime, endTime, body)."""
+    return {
+        "version": "1.0.0",
+        "segments": [
+            {"speaker": SPEAKER, "startTime": c.start_ms / 1000, "endTime": c.end_ms / 1000, "body": c.text}
+            for c in cues(episode)
+        ],
+    }
+
+
+def chapters(episode: Episode) -> list[tuple[int, int, str]]:
+    """``(start_ms, end_ms, title)`` per section: the same starts and titles as the episode MP3's ID3 chapters."""
+    return [(s.episode_start_ms, s.episode_end_ms, section_title(s)) for s in episode.sections]
+
+
+def to_json_chapters(episode: Episode, show_title: str, page_url: str) -> dict[str, Any]:
+    """JSON chapters 1.2 (Podcasting 2.0): version and chapters with startTime, endTime and title."""
+    return {
+        "version": "1.2.0",
+        "author": episode.author,
+        "title": episode.title,
+        "podcastName": show_title,
+        "chapters": [
+            {"startTime": start / 1000, "endTime": end / 1000, "title": title, "url": f"{page_url}#section-{sec.id}"}
+            for (start, end, title), sec in zip(chapters(episode), episode.sections, strict=True)
+        ],
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """JSON as every generated file writes it: UTF-8 text, two-space indent, fixed key order, final newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,100 @@
+"""``gentle-steps serve``: the skill, the feed and the pages from one waitress process.
+
+Waitress is a production WSGI server (pure Python, threaded). Verification of Alexa's request signatures is on
+unless ``--insecure-skip-verify`` is given, which is for local testing only and says so loudly.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from skill.catalog import CatalogError
+from skill.web import MAX_BODY_BYTES, WebApp
+
+log = logging.getLogger("gentle_steps.serve")
+
+THREADS = 8
+"""Waitress worker threads."""
+
+_INSECURE_BANNER = """\
+************************************************************************
+*  WARNING: --insecure-skip-verify is on.                              *
+*  Alexa request signatures are NOT checked: anyone who can reach      *
+*  this port can drive the skill. Use this for local testing only.     *
+************************************************************************"""
+
+
+def _fail(message: str) -> int:
+    print(f"gentle-steps serve: {message}", file=sys.stderr)
+    return 2
+
+
+def build_app(dist: Path, state: Path, skill_id: str | None, insecure_skip_verify: bool) -> WebApp:
+    """The WSGI application for ``dist``; raises ``CatalogError`` or ``VerificationError`` with a clear message."""
+    from skill.runtime import SkillRuntime
+    from skill.state import SqlitePersistenceAdapter
+
+    runtime = SkillRuntime.from_path(dist / "catalog.json", SqlitePersistenceAdapter(state, checkpoint_every=1.0))
+    verifier = None
+    if not insecure_skip_verify:
+        from skill.verify import RequestVerifier
+
+        verifier = RequestVerifier(skill_id=skill_id)
+    return WebApp(dist, runtime, verifier, skill_id=skill_id)
+
+
+def run(args: Any) -> int:
+    """Serve until interrupted; returns the process exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    dist = Path(args.dist)
+    if not dist.is_dir():
+        return _fail(f"{dist}: no such folder (run `gentle-steps build` first)")
+    catalog = dist / "catalog.json"
+    if not catalog.is_file():
+        return _fail(f"{catalog}: not found (run `gentle-steps build` first)")
+    state = Path(args.state or "state.sqlite3")
+    from skill.verify import VerificationError
+
+    try:
+        app = build_app(dist, state, args.skill_id, args.insecure_skip_verify)
+    except CatalogError as exc:
+        return _fail(str(exc))
+    except VerificationError as exc:
+        return _fail(f"cannot verify Alexa requests: {exc}")
+    gc.freeze()  # start-up objects live for the whole process: keep them out of later GC passes
+    if args.insecure_skip_verify:
+        print(_INSECURE_BANNER, file=sys.stderr, flush=True)
+        log.warning("--insecure-skip-verify: Alexa request signatures are not checked")
+
+    from waitress.server import create_server
+
+    try:
+        server = create_server(app, host=args.host, port=args.port, threads=THREADS,
+                               max_request_body_size=MAX_BODY_BYTES, ident="gentle-steps",
+                               clear_untrusted_proxy_headers=True)
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})")
+    port = getattr(server, "effective_port", args.port)
+    host = args.host if ":" not in args.host else f"[{args.host}]"
+    base = f"http://{host}:{port}"
+    print(f"Feed:   {base}/feed.xml", flush=True)
+    print(f"Pages:  {base}/", flush=True)
+    print(f"Skill:  {base}/alexa", flush=True)
+    print(f"Serving {dist} (state in {state}); press Ctrl+C to stop.", flush=True)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0

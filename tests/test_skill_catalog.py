@@ -1,0 +1,78 @@
+"""Reading the catalog: its schema version, clear errors, section lookup and playback tokens."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from skill import ssml
+from skill.catalog import CatalogError, load_catalog, parse_catalog
+from skill.tokens import make_token, parse_token, resolve
+
+FIXTURE = Path(__file__).parent / "fixtures" / "skill" / "catalog.json"
+DATA = json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def test_the_fixture_loads():
+    catalog = load_catalog(FIXTURE)
+    assert [s.title for s in catalog.latest.sections][1:3] == ["Trust Isn’t Rebuilt With Apologies Alone",
+                                                                "Betrayal Is a Trauma"]
+    assert len(catalog.prompts) == 7 and len(catalog.show.crisis_resources) == 3
+    assert catalog.https is False
+
+
+@pytest.mark.parametrize("version", [0, 2, "1", None])
+def test_another_schema_version_is_refused_clearly(version):
+    with pytest.raises(CatalogError, match="schema_version"):
+        parse_catalog(dict(DATA, schema_version=version), "dist/catalog.json")
+
+
+def test_errors_name_the_file_and_the_field(tmp_path):
+    with pytest.raises(CatalogError, match=r"catalog\.json: catalog not found"):
+        load_catalog(tmp_path / "catalog.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(CatalogError, match="bad.json: not valid JSON"):
+        load_catalog(bad)
+    data = json.loads(json.dumps(DATA))
+    del data["episodes"][0]["sections"][2]["audio_url"]
+    with pytest.raises(CatalogError, match=r"episodes\[0\]\.sections\[2\]\.audio_url"):
+        parse_catalog(data, "x.json")
+    data = json.loads(json.dumps(DATA))
+    data["prompts"] = []
+    with pytest.raises(CatalogError, match="prompts must be a non-empty list"):
+        parse_catalog(data)
+
+
+def test_find_section_matches_titles_synonyms_and_key_words():
+    catalog = load_catalog(FIXTURE)
+    assert catalog.find_section("Betrayal Is a Trauma").id == "betrayal-is-a-trauma"
+    assert catalog.find_section("the fourth part").id == "what-trust-repair-actually-looks-like"
+    assert catalog.find_section("i don't know if i can stay").id == "but-i-dont-know-if-i-can-stay"
+    assert catalog.find_section("navigating betrayal").id == "if-youre-navigating-betrayal-right-now"
+    assert catalog.find_section("apologies").id == "trust-isnt-rebuilt-with-apologies-alone"
+    assert catalog.find_section("the weather tomorrow") is None
+    assert catalog.find_section("the") is None
+
+
+def test_tokens_round_trip_and_are_parsed_defensively():
+    catalog = load_catalog(FIXTURE)
+    section = catalog.latest.sections[3]
+    token = make_token(section)
+    assert token == f"can-you-rebuild-trust-after-betrayal|{section.id}|{section.version}"
+    assert resolve(catalog, token) == (section, True)
+    assert resolve(catalog, token.rsplit("|", 1)[0] + "|oldversion") == (section, False)
+    for junk in (None, 5, "", "a|b", "a|b|c|d", "||", "x" * 5000, "unknown|episode|v", ["a|b|c"]):
+        assert resolve(catalog, junk) is None
+    assert parse_token("a|b|c").section_id == "b"
+
+
+def test_ssml_helpers():
+    assert ssml.escape("Tom & <Jerry>") == "Tom &amp; &lt;Jerry&gt;"
+    assert ssml.audio('https://x/a.mp3?a=1&b="2"') == '<audio src="https://x/a.mp3?a=1&amp;b=&quot;2&quot;"/>'
+    text, cut = ssml.fit("One & two. " * 2000, 500)
+    assert cut and len(text) <= 500 and text.endswith("two.")
+    assert ssml.fit("Short.", 500) == ("Short.", False)
+    assert ssml.pause(20000) == '<break time="10000ms"/>'

@@ -1,0 +1,241 @@
+"""Alexa request signature verification against a CA and signing leaf generated here."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from skill.runtime import SkillRuntime
+from skill.state import SqlitePersistenceAdapter
+from skill.verify import RequestVerifier, VerificationError, check_cert_url
+from skill.web import WebApp
+
+FIXTURES = Path(__file__).parent / "fixtures" / "skill"
+sys.path.insert(0, str(FIXTURES))
+
+import envelopes as E  # noqa: E402
+from certs import CERT_URL, make_pki  # noqa: E402
+from wsgi import call  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pki():
+    return make_pki()
+
+
+class Fetcher:
+    """Serves chains by URL and counts fetches."""
+
+    def __init__(self, chains: dict[str, bytes]):
+        self.chains = chains
+        self.calls: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        return self.chains[url]
+
+
+def body_of(envelope) -> bytes:
+    return json.dumps(envelope).encode()
+
+
+def verifier_for(pki, chain: bytes | None = None, skill_id: str | None = E.SKILL_ID, url: str = CERT_URL):
+    fetcher = Fetcher({url: chain or pki.chain_pem})
+    return RequestVerifier(skill_id=skill_id, trust_roots=[pki.root], fetcher=fetcher), fetcher
+
+
+def headers(pki, body: bytes, url: str = CERT_URL) -> dict[str, str]:
+    return {"signaturecertchainurl": url, "signature-256": pki.sign(body)}
+
+
+def test_a_good_signature_passes_and_the_chain_is_fetched_once(pki):
+    verifier, fetcher = verifier_for(pki)
+    for _ in range(3):
+        envelope = E.launch()
+        body = body_of(envelope)
+        verifier.verify(headers(pki, body), body, envelope)
+    assert fetcher.calls == [CERT_URL]
+
+
+@pytest.mark.parametrize("url", [
+    "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem",
+    "https://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem",
+    "HTTPS://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
+])
+def test_acceptable_cert_urls(url):
+    assert check_cert_url(url) == url
+
+
+@pytest.mark.parametrize("url", [
+    "http://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "https://notamazon.com/echo.api/echo-api-cert.pem",
+    "https://s3.amazonaws.com.evil.example/echo.api/echo-api-cert.pem",
+    "https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem",
+    "https://s3.amazonaws.com/invalid.path/echo-api-cert.pem",
+    "https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem",
+    "https://s3.amazonaws.com/echo.api/%2e%2e/invalid.path/echo-api-cert.pem",
+    "https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem",
+    "https://s3.amazonaws.com:notaport/echo.api/echo-api-cert.pem",
+    "https://s3.amazonaws.com/echo.api",
+    "not a url",
+])
+def test_refused_cert_urls(url):
+    with pytest.raises(VerificationError):
+        check_cert_url(url)
+
+
+def refuse(verifier, hdrs, body, envelope, why: str):
+    with pytest.raises(VerificationError, match=why):
+        verifier.verify(hdrs, body, envelope)
+
+
+@pytest.mark.parametrize("drop", ["signaturecertchainurl", "signature-256"])
+def test_missing_headers_are_refused(pki, drop):
+    verifier, _ = verifier_for(pki)
+    envelope = E.launch()
+    body = body_of(envelope)
+    hdrs = headers(pki, body)
+    del hdrs[drop]
+    refuse(verifier, hdrs, body, envelope, "headers missing")
+
+
+@pytest.mark.parametrize("url, why", [
+    ("http://s3.amazonaws.com/echo.api/echo-api-cert-12.pem", "not https"),
+    ("https://s3.amazonaws.org/echo.api/echo-api-cert-12.pem", "host"),
+    ("https://s3.amazonaws.com/echo.api/../echo-api-cert-12.pem", "path"),
+    ("https://s3.amazonaws.com:8443/echo.api/echo-api-cert-12.pem", "port"),
+])
+def test_bad_cert_urls_are_refused_before_any_fetch(pki, url, why):
+    verifier, fetcher = verifier_for(pki, url=url)
+    envelope = E.launch()
+    body = body_of(envelope)
+    refuse(verifier, headers(pki, body, url), body, envelope, why)
+    assert fetcher.calls == []
+
+
+@pytest.mark.parametrize("start, end", [(-400, -1), (2, 300)])
+def test_a_certificate_outside_its_dates_is_refused(pki, start, end):
+    stale = make_pki(leaf_start_days=start, leaf_end_days=end)
+    verifier, _ = verifier_for(stale)
+    envelope = E.launch()
+    body = body_of(envelope)
+    refuse(verifier, headers(stale, body), body, envelope, "validity dates")
+
+
+def test_a_certificate_for_another_name_is_refused():
+    other = make_pki(san="echo-api.example.com")
+    verifier, _ = verifier_for(other)
+    envelope = E.launch()
+    body = body_of(envelope)
+    refuse(verifier, headers(other, body), body, envelope, "echo-api.amazon.com")
+
+
+def test_a_chain_to_an_untrusted_root_is_refused(pki):
+    stranger = make_pki(other_root=True)  # same names, a root key we were not told to trust
+    verifier = RequestVerifier(skill_id=None, trust_roots=[pki.root], fetcher=Fetcher({CERT_URL: stranger.chain_pem}))
+    envelope = E.launch()
+    body = body_of(envelope)
+    refuse(verifier, headers(stranger, body), body, envelope, "trusted root")
+
+
+def test_a_tampered_body_is_refused(pki):
+    verifier, _ = verifier_for(pki)
+    envelope = E.launch()
+    body = body_of(envelope)
+    hdrs = headers(pki, body)
+    tampered = body.replace(b"LaunchRequest", b"LaunchRequesT")
+    refuse(verifier, hdrs, tampered, json.loads(tampered), "does not match")
+
+
+def test_a_signature_that_is_not_base64_is_refused(pki):
+    verifier, _ = verifier_for(pki)
+    envelope = E.launch()
+    body = body_of(envelope)
+    refuse(verifier, {"signaturecertchainurl": CERT_URL, "signature-256": "%%%not-base64%%%"}, body, envelope,
+           "base64")
+
+
+@pytest.mark.parametrize("offset", [-151, -600, 151])
+def test_a_timestamp_more_than_150_seconds_away_is_refused(pki, offset):
+    verifier, _ = verifier_for(pki)
+    envelope = E.launch(timestamp=E.now_iso(offset))
+    body = body_of(envelope)
+    refuse(verifier, headers(pki, body), body, envelope, "150 s")
+
+
+def test_a_timestamp_within_150_seconds_passes(pki):
+    verifier, _ = verifier_for(pki)
+    envelope = E.launch(timestamp=E.now_iso(-120))
+    body = body_of(envelope)
+    verifier.verify(headers(pki, body), body, envelope)
+
+
+def test_another_skill_id_is_refused(pki):
+    verifier, _ = verifier_for(pki)
+    envelope = E.launch(skill_id="amzn1.ask.skill.00000000-someone-else")
+    body = body_of(envelope)
+    refuse(verifier, headers(pki, body), body, envelope, "skill id")
+
+
+def test_a_fetch_failure_is_a_refusal(pki):
+    def failing(url):
+        raise OSError("network unreachable")
+
+    verifier = RequestVerifier(trust_roots=[pki.root], fetcher=failing)
+    envelope = E.launch()
+    body = body_of(envelope)
+    refuse(verifier, headers(pki, body), body, envelope, "cannot fetch")
+
+
+def test_a_cached_chain_is_still_checked_for_expiry(pki):
+    now = [time.time()]
+    verifier = RequestVerifier(trust_roots=[pki.root], fetcher=Fetcher({CERT_URL: pki.chain_pem}),
+                               clock=lambda: now[0])
+    envelope = E.launch()
+    body = body_of(envelope)
+    verifier.verify(headers(pki, body), body, envelope)
+    now[0] += 400 * 86400  # past the leaf's end date
+    with pytest.raises(VerificationError):
+        verifier._signing_key(CERT_URL)
+
+
+# --- through the web service ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(pki, tmp_path):
+    runtime = SkillRuntime.from_path(FIXTURES / "catalog.json", SqlitePersistenceAdapter(tmp_path / "s.sqlite3"))
+    verifier, _ = verifier_for(pki)
+    return WebApp(tmp_path, runtime, verifier, skill_id=E.SKILL_ID)
+
+
+def post(app, body: bytes, hdrs: dict[str, str]):
+    return call(app, "POST", "/alexa", body, {"SignatureCertChainUrl": hdrs.get("signaturecertchainurl", ""),
+                                               "Signature-256": hdrs.get("signature-256", "")})
+
+
+def test_the_web_service_answers_a_signed_request(app, pki):
+    body = body_of(E.launch())
+    status, hdrs, data = post(app, body, headers(pki, body))
+    assert status == 200 and hdrs["content-type"].startswith("application/json")
+    assert "Welcome" in json.loads(data)["response"]["outputSpeech"]["ssml"]
+
+
+def test_every_refusal_is_a_bare_400(app, pki):
+    good = body_of(E.launch())
+    cases = [
+        (good, {}),
+        (good, {"signaturecertchainurl": "http://s3.amazonaws.com/echo.api/x.pem", "signature-256": pki.sign(good)}),
+        (good, {"signaturecertchainurl": CERT_URL, "signature-256": pki.sign(good + b" ")}),
+        (body_of(E.launch(timestamp=E.now_iso(-3600))), None),
+        (body_of(E.launch(skill_id="amzn1.ask.skill.other")), None),
+    ]
+    for body, hdrs in cases:
+        status, _, data = post(app, body, hdrs if hdrs is not None else headers(pki, body))
+        assert status == 400
+        assert data == b"400 Bad Request\n"
