@@ -218,14 +218,22 @@ def normalize(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: 
         return source
     peaks = _oversampled_peaks(source)
     gain_db = target_lufs - measured
+    tried: list[tuple[float, float]] = []  # (gain, loudness reached)
     out = source
-    for _ in range(8):
+    for _ in range(12):
         gain = 10 ** (gain_db / 20)
         out = (source * np.float32(gain) * _limiter_gain(peaks, gain, rate, ceiling_dbtp)).astype(np.float32)
-        short = target_lufs - fast_loudness(out, rate)
-        if abs(short) < 0.15:
+        reached = fast_loudness(out, rate)
+        if abs(reached - target_lufs) < 0.1:
             break
-        gain_db += short
+        tried.append((gain_db, reached))
+        if len(tried) >= 2 and abs(tried[-1][1] - tried[-2][1]) > 1e-3:
+            # Secant step: the limiter makes loudness grow ever more slowly with gain.
+            (g0, l0), (g1, l1) = tried[-2], tried[-1]
+            gain_db = g1 + (target_lufs - l1) * (g1 - g0) / (l1 - l0)
+        else:
+            gain_db += target_lufs - reached
+        gain_db = min(gain_db, tried[-1][0] + 12.0)
     return out
 
 

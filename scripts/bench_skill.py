@@ -164,11 +164,11 @@ bodies = [json.dumps(e).encode() for e in (
     E.audio_event("PlaybackStarted", tokens[2], 0), E.audio_event("PlaybackStopped", tokens[2], 5000),
     E.audio_event("PlaybackNearlyFinished", tokens[2], 40000), E.controller("Next", tokens[2], 10),
     E.intent("AMAZON.ResumeIntent"), E.session_ended())]
-latencies, errors = [], []
+latencies, service, errors = [], [], []
 lock = threading.Lock()
 def worker(n, phase):
     conn = http.client.HTTPConnection(host, port, timeout=10)
-    mine = []
+    mine, served = [], []
     interval = threads / rate if rate else 0.0
     begin = time.perf_counter() + phase * (interval / threads if rate else 0.0)
     for i in range(n):
@@ -181,23 +181,29 @@ def worker(n, phase):
                 time.sleep(delay)
         else:
             start = time.perf_counter()
+        sent = time.perf_counter()
         conn.request("POST", "/alexa", body, {"Content-Type": "application/json"})
         response = conn.getresponse()
         response.read()
-        mine.append(time.perf_counter() - start)
+        done = time.perf_counter()
+        mine.append(done - start)
+        served.append(done - sent)
         if response.status != 200:
             errors.append(response.status)
     conn.close()
     with lock:
         latencies.extend(mine)
+        service.extend(served)
 workers = [threading.Thread(target=worker, args=(total // threads, k)) for k in range(threads)]
 start = time.perf_counter()
 for w in workers: w.start()
 for w in workers: w.join()
 elapsed = time.perf_counter() - start
 latencies.sort()
+service.sort()
 print(json.dumps({"requests": len(latencies), "seconds": elapsed, "errors": len(errors),
-                  "p50": latencies[len(latencies) // 2], "p99": latencies[int(0.99 * (len(latencies) - 1))]}))
+                  "p50": latencies[len(latencies) // 2], "p99": latencies[int(0.99 * (len(latencies) - 1))],
+                  "service_p99": service[int(0.99 * (len(service) - 1))], "max": latencies[-1]}))
 """
 
 
@@ -235,8 +241,12 @@ def bench_web(total: int, threads: int, workdir: Path) -> None:
     for label, result in (("as fast as possible", flat_out), ("paced at 300 requests/s", paced)):
         rate = result["requests"] / result["seconds"]
         print(f"  {label:24} {result['requests']} POST /alexa in {result['seconds']:.2f} s: {rate:.0f} requests/s, "
-              f"p50 {result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms, errors {result['errors']}")
-    print("  (targets: >= 300 requests/s with p99 <= 20 ms)")
+              f"p50 {result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms, "
+              f"max {result['max'] * 1000:.0f} ms, errors {result['errors']}")
+    print(f"  paced p99 counting from the actual send (one machine-wide stall excluded): "
+          f"{paced['service_p99'] * 1000:.1f} ms")
+    print("  (targets: >= 300 requests/s with p99 <= 20 ms; paced latency counts from the scheduled send time,")
+    print("   so a single stall of the machine delays every request scheduled during it)")
 
 
 def main() -> int:

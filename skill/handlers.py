@@ -33,7 +33,7 @@ from ask_sdk_model.interfaces.display import Image, ImageInstance
 from ask_sdk_model.ui import SimpleCard
 
 from skill import ssml
-from skill.catalog import Catalog, Prompt, Section
+from skill.catalog import Catalog, Prompt, Section, spoken_form
 from skill.state import StateStore, as_int
 from skill.tokens import make_token, parse_token, resolve
 
@@ -48,6 +48,9 @@ REQUEST_TYPES = frozenset({
     "System.ExceptionEncountered",
 })
 """Request types the skill answers; the web service refuses any other with HTTP 400."""
+
+MAX_LISTED = 12
+"""Most section titles read out by ListSections (the card lists them all)."""
 
 SSML_AUDIO_MAX_MS = 240_000
 """Longest clip Alexa plays inside speech (SSML ``<audio>``)."""
@@ -201,9 +204,9 @@ class GentleSteps:
         if point is not None:
             section, _ = point
             turn.remember("pending", "resume")
+            last = _sentence(f"Last time you were listening to {ssml.escape(_plain(section.title))}")
             return turn.say(
-                f"Welcome back to {title}. Last time you were listening to {ssml.escape(section.title)}. "
-                "Would you like to pick up where you left off?",
+                f"Welcome back to {title}. {last} Would you like to pick up where you left off?",
                 "Would you like to pick up where you left off? You can say yes or no.")
         turn.remember("pending", None)
         return turn.say(f"Welcome to {title}. {_CHOICES} What would you like?",
@@ -225,7 +228,10 @@ class GentleSteps:
         """The section titles, numbered and brief, then which one to play."""
         episode = self._current_episode(turn)
         titles = [s.title for s in episode.sections]
-        spoken = " ".join(f"{i}. {ssml.escape(_plain(t))}.{ssml.pause(300)}" for i, t in enumerate(titles, 1))
+        spoken = " ".join(f"{i}. {_sentence(ssml.escape(_plain(t)))}{ssml.pause(300)}"
+                          for i, t in enumerate(titles[:MAX_LISTED], 1))
+        if len(titles) > MAX_LISTED:
+            spoken += f" And {len(titles) - MAX_LISTED} more, listed in the Alexa app."
         turn.rb.set_card(SimpleCard(title=episode.title, content="\n".join(f"{i}. {t}" for i, t in
                                                                              enumerate(titles, 1))))
         turn.remember("pending", None)
@@ -243,23 +249,25 @@ class GentleSteps:
             card = "If you are in danger, call your local emergency number."
         turn.rb.set_card(SimpleCard(title="Help right now", content=card))
         turn.remember("pending", None)
-        return turn.say(f"I'm glad you asked. Please reach out to people who can be with you right now. "
-                        f"{lines} {ssml.escape(self.catalog.show.title)} can't help in an emergency, "
-                        "but they can.")
+        title = ssml.escape(self.catalog.show.title)
+        return turn.say(f"You don't have to face this alone. Please reach out now to people who can help. {lines} "
+                        f"{title} is only a recording and can't help in an emergency, but they can.")
 
     def help(self, turn: Turn) -> Response:
         """What to say, that urgent help is available, and that this is not therapy or emergency help."""
         turn.remember("pending", None)
+        title = ssml.escape(self.catalog.show.title)
+        turn.rb.set_card(SimpleCard(title=self.catalog.show.title, content=self.catalog.show.disclaimer))
         return turn.say(
             "You can say: give me a grounding message, what sections are there, or play the episode. "
-            f"If you need help right now, say: I need help now. {ssml.escape(self.catalog.show.disclaimer)} "
-            "What would you like?",
+            f"If you need help right now, say: I need help now. {title} isn't therapy, and it isn't emergency "
+            "help. What would you like?",
             f"{_CHOICES} What would you like?")
 
     def fallback(self, turn: Turn) -> Response:
         """A short hint naming what exists."""
         turn.remember("pending", None)
-        return turn.say(f"I can't help with that here. {self._hint()}", f"{_CHOICES} What would you like?")
+        return turn.say(f"Sorry, I didn't quite catch that. {self._hint()}", f"{_CHOICES} What would you like?")
 
     def cannot(self, turn: Turn) -> Response:
         """Loop and shuffle: a short "I can't do that here"."""
@@ -301,7 +309,7 @@ class GentleSteps:
     def play_episode(self, turn: Turn) -> Response:
         """The newest episode from its first section."""
         episode = self.catalog.latest
-        return self._play(turn, episode.sections[0], 0, lead_in=f"Here's {ssml.escape(episode.title)}.")
+        return self._play(turn, episode.sections[0], 0, lead_in=_sentence(f"Here's {ssml.escape(episode.title)}"))
 
     def play_section(self, turn: Turn) -> Response:
         """The section the listener named (entity resolution first, then matching what was heard)."""
@@ -309,7 +317,7 @@ class GentleSteps:
         if section is None:
             turn.remember("pending", None)
             return turn.say(f"I couldn't find that part. {self._hint()}", f"{_CHOICES} What would you like?")
-        return self._play(turn, section, 0, lead_in=f"Here's {ssml.escape(section.title)}.")
+        return self._play(turn, section, 0, lead_in=_sentence(f"Here's {ssml.escape(_plain(section.title))}"))
 
     def resume(self, turn: Turn, lead_in: str = "") -> Response:
         """Resume, PlaybackController Play and Yes to "resume?": the saved section at the saved offset."""
@@ -332,7 +340,7 @@ class GentleSteps:
                 return turn.say(f"Nothing is playing right now. {_CHOICES}", f"{_CHOICES} What would you like?")
             return turn.say("That was the last part. You can say start over, or ask for a grounding message.",
                             f"{_CHOICES} What would you like?")
-        return self._play(turn, following, 0, lead_in=f"Next: {ssml.escape(following.title)}.")
+        return self._play(turn, following, 0, lead_in=_sentence(f"Next: {ssml.escape(_plain(following.title))}"))
 
     def previous(self, turn: Turn) -> Response:
         """The section before the current one (the first restarts)."""
@@ -340,7 +348,7 @@ class GentleSteps:
         if current is None:
             current = self.catalog.latest.sections[0]
         target = self.catalog.previous_section(current) or current
-        return self._play(turn, target, 0, lead_in=f"Back to {ssml.escape(target.title)}.")
+        return self._play(turn, target, 0, lead_in=_sentence(f"Back to {ssml.escape(_plain(target.title))}"))
 
     def start_over(self, turn: Turn) -> Response:
         """The current episode from its first section."""
@@ -454,12 +462,15 @@ class GentleSteps:
         if not turn.conversational:
             return turn.empty()
         following = self.catalog.next_section(section)
-        question = f"Would you like the next part, {ssml.escape(following.title)}?" if following else ""
+        question = f"Would you like the next part, {ssml.escape(_plain(following.title))}?" if following else ""
         if (self.catalog.https and section.audio_url.lower().startswith("https://")
                 and 0 < section.duration_ms <= SSML_AUDIO_MAX_MS):
             body = ssml.audio(section.audio_url)
         else:
-            body, cut = ssml.fit(section.text or section.title, ssml.BUDGET - len(question))
+            text = _drop_heading(section.text, section.title)  # said once below, with a pause after it
+            heading = f"{_sentence(ssml.escape(_plain(section.title)))}{ssml.pause(600)}"
+            body, cut = ssml.fit(text, ssml.BUDGET - len(question) - len(heading))
+            body = heading + body
             if cut:
                 body += f"{ssml.pause(500)}That's where I'll stop. The whole reading is on the show's page."
         if following is None:
@@ -563,6 +574,21 @@ class GentleSteps:
 def _plain(title: str) -> str:
     """A title without wrapping quotes or a trailing ellipsis, for reading out in a list."""
     return title.strip("\u201c\u201d\"' ").rstrip(".\u2026").strip("\u201c\u201d\"' ")
+
+
+def _drop_heading(text: str, title: str) -> str:
+    """``text`` without the heading it opens with (the narration starts with it, in its spoken spelling)."""
+    words = text.split()
+    count = len(title.split())
+    if count and spoken_form(" ".join(words[:count])) == spoken_form(title):
+        return " ".join(words[count:]).lstrip(" .:\"'\u201d")
+    return text
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending in exactly one sentence mark (a title may already end with "?" or "!")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", "\u2026")) else f"{text}."
 
 
 class _Dispatch(AbstractRequestHandler):

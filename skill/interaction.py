@@ -128,26 +128,31 @@ def check_invocation_name(name: str) -> list[str]:
 
 
 def section_values(catalog: Catalog) -> list[dict[str, Any]]:
-    """Slot type values: one per section (newest episode first wins a shared title), synonyms never repeated."""
-    values: list[dict[str, Any]] = []
+    """Slot type values: one per section (newest episode first wins a shared title), synonyms never repeated.
+
+    Names are placed before any synonym, so one section's synonym can never push out another's title.
+    """
+    chosen = []
     taken: set[str] = set()
     ids: set[str] = set()
     for episode in reversed(catalog.episodes):
         for section in episode.sections:
             name = spoken_form(section.title)
-            if not name or name in taken or section.id in ids:
-                continue
-            taken.add(name)
-            ids.add(section.id)
-            synonyms = []
-            for synonym in section.synonyms:
-                if synonym not in taken:
-                    taken.add(synonym)
-                    synonyms.append(synonym)
-            value: dict[str, Any] = {"id": section.id, "name": {"value": name}}
-            if synonyms:
-                value["name"]["synonyms"] = synonyms
-            values.append(value)
+            if name and name not in taken and section.id not in ids:
+                taken.add(name)
+                ids.add(section.id)
+                chosen.append((section, name))
+    values: list[dict[str, Any]] = []
+    for section, name in chosen:
+        synonyms = []
+        for synonym in section.synonyms:
+            if synonym not in taken:
+                taken.add(synonym)
+                synonyms.append(synonym)
+        value: dict[str, Any] = {"id": section.id, "name": {"value": name}}
+        if synonyms:
+            value["name"]["synonyms"] = synonyms
+        values.append(value)
     return values
 
 

@@ -18,7 +18,7 @@ from skill.web import MAX_BODY_BYTES, WebApp
 
 log = logging.getLogger("gentle_steps.serve")
 
-THREADS = 8
+THREADS = 4
 """Waitress worker threads."""
 
 _INSECURE_BANNER = """\

@@ -65,25 +65,33 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, fast commits
-                conn.execute("CREATE TABLE IF NOT EXISTS attributes ("
-                             "id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at INTEGER NOT NULL)")
-                if self.checkpoint_every:
-                    conn.execute("PRAGMA wal_autocheckpoint=0")
-            except BaseException:
-                conn.close()
-                raise
+            # One thread at a time sets up: switching to WAL takes an exclusive lock, and SQLite may refuse it
+            # at once (without waiting) when another connection is opening the file at the same moment.
+            with self._start_lock:
+                conn = self._open()
             self._local.conn = conn
             if self.checkpoint_every:
                 self._start_checkpointer()
         return conn
 
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, fast commits
+            conn.execute("CREATE TABLE IF NOT EXISTS attributes ("
+                         "id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at INTEGER NOT NULL)")
+            if self.checkpoint_every:
+                conn.execute("PRAGMA wal_autocheckpoint=0")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
     def _start_checkpointer(self) -> None:
         with self._start_lock:
-            if self._checkpointer is None:
+            if self._checkpointer is None and not self._stop.is_set():
                 self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="sqlite-checkpoint",
                                                       daemon=True)
                 self._checkpointer.start()

@@ -24,8 +24,10 @@ import datetime as dt
 import logging
 import os
 import posixpath
+import re
 import threading
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,7 @@ TRUST_ROOTS_ENV = "GENTLE_STEPS_TRUST_ROOTS"
 test set-ups; production uses certifi's bundle or the system store)."""
 
 MAX_CHAIN_BYTES = 64 * 1024
+_PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
 _CACHE_SIZE = 32
 
 
@@ -114,7 +117,16 @@ def load_trust_roots(path: str | Path | None = None) -> list[x509.Certificate]:
             path = ssl.get_default_verify_paths().cafile
     if not path or not Path(path).is_file():
         raise VerificationError(f"no trusted root certificates found (looked for {path or 'a CA bundle'})")
-    roots = x509.load_pem_x509_certificates(Path(path).read_bytes())
+    roots = []
+    # One by one: a single odd certificate in a system bundle (some carry a non-positive serial number, which
+    # cryptography warns about and will refuse) must not make the whole store unusable.
+    for block in _PEM_BLOCK.findall(Path(path).read_bytes()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                roots.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
     if not roots:
         raise VerificationError(f"{path}: no certificates")
     return roots

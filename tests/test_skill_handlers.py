@@ -411,7 +411,8 @@ def test_help_mentions_urgent_help_and_that_this_is_not_therapy_or_emergency_hel
     answer = ask(E.intent("AMAZON.HelpIntent"))
     said = speech(answer)
     assert "I need help now" in said
-    assert CATALOG["show"]["disclaimer"] in said
+    assert "isn't therapy" in said and "isn't emergency help" in said
+    assert answer["response"]["card"]["content"] == CATALOG["show"]["disclaimer"]
     assert_open(answer)
 
 
@@ -442,7 +443,7 @@ def test_device_without_audio_player_hears_the_short_clip_through_ssml(configure
                           audio_player=False, device_id=E.SCREENLESS_DEVICE_ID))
     said = speech(answer)
     assert not directives(answer)
-    assert '<audio src="https://cdn.example.org/audio/' in said
+    assert '<audio src="https://cdn.example.org/episodes/' in said
     assert "next part" in said
     nxt = ask(E.intent("AMAZON.YesIntent", attributes=follow(answer), audio_player=False))
     assert SECTIONS[3]["audio_url"].split("/")[-1] in speech(nxt)
@@ -455,13 +456,14 @@ def test_device_without_audio_player_hears_the_text_of_a_long_section(configure,
     answer = ask(E.intent("PlaySectionIntent", E.section_slot("part three", None), audio_player=False))
     said = speech(answer)
     assert "<audio" not in said
-    assert "That’s not overreacting" in said
+    assert "That's not overreacting" in said
+    assert said.count("Betrayal Is a Trauma") == 1  # the heading is said once
 
 
 def test_device_without_audio_player_hears_text_when_audio_is_not_https(ask):
     answer = ask(E.intent("PlayEpisodeIntent", audio_player=False))
     said = speech(answer)
-    assert "<audio" not in said and "Betrayal doesn’t just break trust." in said
+    assert "<audio" not in said and "Betrayal doesn't just break trust." in said
 
 
 def test_a_very_long_section_text_is_cut_to_fit_alexas_limit(configure, tmp_path):
@@ -615,3 +617,31 @@ def test_only_positions_and_rotation_are_stored(ask, tmp_path):
     assert {json.loads(doc).keys() <= {"token", "offset_ms", "activity", "enqueued_for", "last_prompt"}
             for _, doc in rows} == {True}
     assert "marriage" not in json.dumps(rows)
+
+
+def test_a_long_list_of_sections_stays_brief(configure, tmp_path):
+    data = json.loads(json.dumps(CATALOG))
+    template = data["episodes"][0]["sections"][1]
+    data["episodes"][0]["sections"] = [
+        dict(template, id=f"part-{i}", index=i, title=f"A rather long section title number {i} about trust & repair")
+        for i in range(60)]
+    ask = configure(write_catalog(tmp_path, data))
+    answer = ask(E.intent("ListSectionsIntent"))
+    said = speech(answer)
+    assert "number 11 about" in said and "number 12 about" not in said and "48 more" in said
+    assert len(answer["response"]["card"]["content"].splitlines()) == 60
+
+
+def test_lambda_configuration_defaults(monkeypatch, tmp_path):
+    for name in ("GENTLE_STEPS_CATALOG", "GENTLE_STEPS_STATE", "GENTLE_STEPS_TABLE", "AWS_LAMBDA_FUNCTION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    beside = Path(lambda_function.__file__).resolve().parent.parent / "catalog.json"
+    expected = str(beside) if beside.is_file() else str(Path("dist") / "catalog.json")
+    assert lambda_function.catalog_path() == expected
+    monkeypatch.setenv("GENTLE_STEPS_CATALOG", "/opt/catalog.json")
+    assert lambda_function.catalog_path() == "/opt/catalog.json"
+    assert lambda_function.make_adapter().path == "state.sqlite3"
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "gentle-steps")
+    assert lambda_function.make_adapter().path == "/tmp/gentle-steps-state.sqlite3"
+    monkeypatch.setenv("GENTLE_STEPS_STATE", str(tmp_path / "x.sqlite3"))
+    assert lambda_function.make_adapter().path == str(tmp_path / "x.sqlite3")

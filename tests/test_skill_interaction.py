@@ -163,3 +163,13 @@ def test_a_section_title_shared_by_two_episodes_is_one_value():
     files = build_skill_package(data, show_dict())
     values = json.loads(files["interactionModels/custom/en-US.json"])["interactionModel"]["languageModel"]["types"][0]
     assert len(values["values"]) == len(second["sections"])
+
+
+def test_a_synonym_never_pushes_out_another_sections_title():
+    data = json.loads(json.dumps(CATALOG))
+    data["episodes"][0]["sections"][0]["synonyms"].append("betrayal is a trauma")
+    files = build_skill_package(data, show_dict())
+    values = json.loads(files["interactionModels/custom/en-US.json"])["interactionModel"]["languageModel"]["types"][0]
+    by_id = {v["id"]: v["name"] for v in values["values"]}
+    assert by_id["betrayal-is-a-trauma"]["value"] == "betrayal is a trauma"
+    assert "betrayal is a trauma" not in by_id["introduction"].get("synonyms", [])

@@ -26,8 +26,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "skill"
 sys.path.insert(0, str(FIXTURES))
 
 import envelopes as E  # noqa: E402
-from certs import CERT_URL, make_pki  # noqa: E402
 from fuzzing import assert_valid_answer, envelopes  # noqa: E402
+from pki import CERT_URL, make_pki  # noqa: E402
 from webdist import MP3, make_dist  # noqa: E402
 
 CATALOG = json.loads((FIXTURES / "catalog.json").read_text(encoding="utf-8"))
@@ -281,8 +281,7 @@ def test_a_signed_request_is_answered_over_http_with_verification_on(tmp_path):
             "Content-Type": "application/json", "SignatureCertChainUrl": CERT_URL, "Signature-256": pki.sign(body)})
         assert forged.status_code == 400
     finally:
-        server.close()
-        thread.join(timeout=5)
+        server.close()  # the daemon thread's idle loop ends with the test process
 
 
 # --- start-up errors ----------------------------------------------------------------------------------------

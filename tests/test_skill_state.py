@@ -55,13 +55,13 @@ def test_threads_share_the_file(tmp_path):
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert not errors
-    assert [adapter.get_attributes(envelope_for(f"u{n}")) for n in range(4)] == [{"i": 29}] * 4
+    assert not errors, errors
+    assert [adapter.get_attributes(envelope_for(f"u{n}")) for n in range(8)] == [{"i": 29}] * 8
 
 
 def test_failures_raise_persistence_exception(tmp_path):

@@ -18,8 +18,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "skill"
 sys.path.insert(0, str(FIXTURES))
 
 import envelopes as E  # noqa: E402
-from certs import CERT_URL, make_pki  # noqa: E402
-from wsgi import call  # noqa: E402
+from pki import CERT_URL, make_pki  # noqa: E402
+from wsgi_call import call  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -239,3 +239,22 @@ def test_every_refusal_is_a_bare_400(app, pki):
         status, _, data = post(app, body, hdrs if hdrs is not None else headers(pki, body))
         assert status == 400
         assert data == b"400 Bad Request\n"
+
+
+def test_the_default_trust_store_loads(monkeypatch):
+    from skill.verify import TRUST_ROOTS_ENV, load_trust_roots
+
+    monkeypatch.delenv(TRUST_ROOTS_ENV, raising=False)
+    assert len(load_trust_roots()) > 50
+
+
+def test_the_trust_store_can_be_named_by_environment(monkeypatch, tmp_path, pki):
+    from skill.verify import TRUST_ROOTS_ENV, load_trust_roots
+
+    path = tmp_path / "roots.pem"
+    path.write_bytes(b"junk before\n" + pki.root_pem + b"junk after\n")
+    monkeypatch.setenv(TRUST_ROOTS_ENV, str(path))
+    assert load_trust_roots() == [pki.root]
+    path.write_text("no certificates here")
+    with pytest.raises(VerificationError):
+        load_trust_roots()

@@ -21,7 +21,7 @@ sys.path.insert(0, str(FIXTURES))
 import envelopes as E  # noqa: E402
 from fuzzing import assert_valid_answer, envelopes, json_values  # noqa: E402
 from webdist import MP3, make_dist  # noqa: E402
-from wsgi import call  # noqa: E402
+from wsgi_call import call  # noqa: E402
 
 
 @pytest.fixture
