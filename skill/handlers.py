@@ -538,7 +538,7 @@ class GentleSteps:
                 value = getattr(wrapper, "value", None)
                 section_id = getattr(value, "id", None)
                 by_id = [s for ep in sorted(self.catalog.episodes, key=lambda e: (e.id != prefer, -e.number))
-                         for s in ep.sections if s.id == section_id]
+                         for s in ep.sections if section_id in (f"{ep.id}.{s.id}", s.id)]
                 if by_id:
                     return by_id[0]
                 if isinstance(getattr(value, "name", None), str):

@@ -134,22 +134,21 @@ def section_values(catalog: Catalog) -> list[dict[str, Any]]:
     """
     chosen = []
     taken: set[str] = set()
-    ids: set[str] = set()
     for episode in reversed(catalog.episodes):
         for section in episode.sections:
             name = spoken_form(section.title)
-            if name and name not in taken and section.id not in ids:
+            if name and name not in taken:
                 taken.add(name)
-                ids.add(section.id)
-                chosen.append((section, name))
+                chosen.append((episode, section, name))
     values: list[dict[str, Any]] = []
-    for section, name in chosen:
+    for episode, section, name in chosen:
         synonyms = []
         for synonym in section.synonyms:
             if synonym not in taken:
                 taken.add(synonym)
                 synonyms.append(synonym)
-        value: dict[str, Any] = {"id": section.id, "name": {"value": name}}
+        # Section ids are unique within an episode only ("introduction" recurs), so the value id names both.
+        value: dict[str, Any] = {"id": f"{episode.id}.{section.id}", "name": {"value": name}}
         if synonyms:
             value["name"]["synonyms"] = synonyms
         values.append(value)

@@ -87,12 +87,14 @@ def test_every_amazon_intent_the_skill_handles_is_declared(package):
 def test_every_section_is_a_slot_value_with_its_synonyms(package):
     types = {t["name"]: t for t in model(package)["types"]}
     values = {v["id"]: v["name"] for v in types[SECTION_SLOT_TYPE]["values"]}
-    for section in CATALOG["episodes"][0]["sections"]:
-        assert values[section["id"]]["value"] == spoken_form(section["title"])
-        assert set(values[section["id"]].get("synonyms", [])) == set(section["synonyms"]) - {values[section["id"]]["value"]}
+    episode = CATALOG["episodes"][0]
+    for section in episode["sections"]:
+        value = values[f"{episode['id']}.{section['id']}"]
+        assert value["value"] == spoken_form(section["title"])
+        assert set(value.get("synonyms", [])) == set(section["synonyms"]) - {value["value"]}
     spoken = [n for v in values.values() for n in [v["value"], *v.get("synonyms", [])]]
     assert len(spoken) == len(set(spoken))
-    assert values["but-i-dont-know-if-i-can-stay"]["value"] == "but i don't know if i can stay"
+    assert values[f"{episode['id']}.but-i-dont-know-if-i-can-stay"]["value"] == "but i don't know if i can stay"
 
 
 def test_example_phrases_match_sample_utterances_exactly(package):
@@ -170,6 +172,20 @@ def test_a_synonym_never_pushes_out_another_sections_title():
     data["episodes"][0]["sections"][0]["synonyms"].append("betrayal is a trauma")
     files = build_skill_package(data, show_dict())
     values = json.loads(files["interactionModels/custom/en-US.json"])["interactionModel"]["languageModel"]["types"][0]
-    by_id = {v["id"]: v["name"] for v in values["values"]}
+    by_id = {v["id"].split(".", 1)[1]: v["name"] for v in values["values"]}
     assert by_id["betrayal-is-a-trauma"]["value"] == "betrayal is a trauma"
     assert "betrayal is a trauma" not in by_id["introduction"].get("synonyms", [])
+
+
+def test_a_title_shared_by_two_episodes_is_one_value_and_the_package_stays_valid():
+    import copy
+
+    catalog = copy.deepcopy(CATALOG)
+    second = copy.deepcopy(catalog["episodes"][0])
+    second["id"], second["number"], second["title"] = "another-episode", 2, "Another Episode"
+    catalog["episodes"].append(second)
+    files = build_skill_package(catalog, show_dict())
+    values = json.loads(files["interactionModels/custom/en-US.json"])["interactionModel"]["languageModel"]["types"][0]["values"]
+    ids = [v["id"] for v in values]
+    assert len(ids) == len(set(ids))
+    assert "another-episode.introduction" in ids  # the newest episode's section wins a shared title
