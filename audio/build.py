@@ -30,7 +30,7 @@ from audio.catalog import build_catalog
 from audio.mastering import ALEXA, ALEXA_MAX_SECONDS, PODCAST, EncodeError, Profile, Tags, declick, master
 from audio.model import Article, AudioFile, Episode, Manifest, Prompt, Section, Sentence
 from audio.readers import EXTENSIONS, ArticleError, read_article
-from audio.settings import SettingsError, ShowSettings, load_show
+from audio.settings import SettingsError, ShowSettings, load_show, parse_show
 from audio.speech import (
     PAUSES,
     LexiconError,
@@ -79,6 +79,9 @@ class BuildOptions:
 
     cache: Path | None = None
     """Cache folder; None: ``.cache/gentle-steps`` beside the content folder."""
+
+    skill_endpoint: str | None = None
+    """Overrides show.toml's ``skill_endpoint`` (a Lambda ARN or https URL)."""
 
     progress: bool | None = None
     """Show a progress bar; None: only when stderr is a terminal."""
@@ -331,6 +334,9 @@ def build(options: BuildOptions) -> BuildReport:
         raise BuildError(f"--base-url {options.base_url!r}: must be an http(s) URL")
     try:
         show = load_show(content)
+        if options.skill_endpoint:
+            show = parse_show({**_raw_show(content), "skill_endpoint": options.skill_endpoint},
+                              content / "show.toml", content)
         voice_name = options.voice or show.voice
         voice_module(voice_name)
         lexicon = load_lexicon(show.path(show.lexicon))
@@ -466,6 +472,10 @@ def build(options: BuildOptions) -> BuildReport:
     return report
 
 
+def _raw_show(content: Path) -> dict:
+    return tomllib.loads((content / "show.toml").read_text(encoding="utf-8"))
+
+
 def render_outputs(manifest: Manifest) -> dict[str, bytes]:
     """Manifest, catalog, skill package, feed and pages: everything computed from the manifest."""
     from feed.site import render_site
@@ -474,7 +484,8 @@ def render_outputs(manifest: Manifest) -> dict[str, bytes]:
     outputs = {"manifest.json": _json(manifest.to_dict())}
     catalog = build_catalog(manifest)
     outputs["catalog.json"] = _json(catalog)
-    for path, data in build_skill_package(catalog, manifest.show).items():
+    endpoint = manifest.show.get("skill_endpoint") or None
+    for path, data in build_skill_package(catalog, manifest.show, endpoint).items():
         outputs[f"skill-package/{path}"] = data
     outputs.update(render_site(manifest))
     return outputs
@@ -618,7 +629,7 @@ def run(args) -> int:
     """``gentle-steps build``: print one line per problem and exit non-zero, or a closing summary."""
     options = BuildOptions(content=Path(args.content), out=Path(args.out), base_url=args.base_url, voice=args.voice,
                            jobs=max(1, args.jobs), strict=args.strict,
-                           cache=Path(args.cache) if args.cache else None)
+                           cache=Path(args.cache) if args.cache else None, skill_endpoint=args.skill_endpoint)
     try:
         report = build(options)
     except BuildError as exc:

@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--voice", default=None, help="narration engine: piper (default, offline) or gtts (needs internet)")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     build.add_argument("--strict", action="store_true", help="treat warnings as failures")
+    build.add_argument("--skill-endpoint", default=None,
+                       help="Alexa endpoint for skill-package/skill.json: a Lambda ARN or https URL (show.toml: skill_endpoint)")
     build.add_argument("--cache", default=None, help="synthesis cache folder (default: .cache/gentle-steps)")
     build.set_defaults(module="audio.build")
 

@@ -106,6 +106,9 @@ class ShowSettings:
     terms_url: str = "https://example.org/terms"
     """Terms of use URL for the Alexa skill manifest."""
 
+    skill_endpoint: str = ""
+    """Where Alexa sends requests: a Lambda ARN or an https URL; empty writes a placeholder to replace."""
+
     skill_category: str = "HEALTH_AND_FITNESS"
     """Alexa skill category."""
 
@@ -226,6 +229,9 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
         raise bad("invocation_name", "must be two or more lowercase words, letters only")
     if forbidden := sorted(set(words) & _FORBIDDEN_INVOCATION_WORDS):
         raise bad("invocation_name", f"uses a word Amazon forbids: {', '.join(forbidden)}")
+    if settings.skill_endpoint and not re.fullmatch(r"https://\S+|arn:aws:lambda:[a-z0-9-]+:\d{12}:function:\S+",
+                                                    settings.skill_endpoint):
+        raise bad("skill_endpoint", "must be an https URL or a Lambda function ARN")
     if settings.artwork and not settings.path(settings.artwork).is_file():
         raise bad("artwork", f"names {settings.artwork}, which does not exist in {content_dir}")
     return settings

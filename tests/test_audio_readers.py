@@ -127,7 +127,7 @@ def test_ids_are_ascii_and_stable_when_text_changes(tmp_path: Path):
     ("blank.txt", b"  \n\n\t \n", "empty"),
     ("latin1.txt", "Caf\u00e9 au lait\n\nWords.".encode("latin-1"), "not UTF-8"),
     ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-    ("only_nav.txt", "Title Here\n\nPrevious\nPrevious\n\nOther\n\nNext\nNext\n\nAnother".encode(), "no article text"),
+    ("only_nav.txt", b"Title Here\n\nPrevious\nPrevious\n\nOther\n\nNext\nNext\n\nAnother", "no article text"),
 ])
 def test_bad_articles_name_the_file_and_the_problem(tmp_path: Path, name: str, data: bytes, problem: str):
     (tmp_path / "articles").mkdir()
