@@ -107,11 +107,15 @@ def test_episode_id3_chapters_match_the_sections(seed_dist: Path, manifest: Mani
     assert section_tags["TRCK"].text[0] == f"3/{len(episode.sections)}"
 
 
-def _envelope(samples: np.ndarray, rate: int, start_ms: int, end_ms: int) -> np.ndarray:
-    frame = rate // 50  # 20 ms
-    part = samples[start_ms * rate // 1000: end_ms * rate // 1000]
-    frames = part[: len(part) // frame * frame].reshape(-1, frame)
-    return np.sqrt((frames ** 2).mean(axis=1))
+def _speech_bounds(samples: np.ndarray, rate: int, start_ms: int, end_ms: int) -> tuple[float, float]:
+    """First and last moment (ms from ``start_ms``) where the audio between the two timings is audible.
+
+    Audible means above a tenth of the sentence's own peak, so files mastered to different loudness compare.
+    """
+    part = np.abs(samples[start_ms * rate // 1000: end_ms * rate // 1000])
+    loud = np.flatnonzero(part > 0.1 * part.max()) if len(part) and part.max() > 0.01 else []
+    assert len(loud), "no speech between the sentence's timings"
+    return loud[0] * 1000 / rate, loud[-1] * 1000 / rate
 
 
 def test_sentence_timings_match_the_encoded_audio(seed_dist: Path, manifest: Manifest):
@@ -124,16 +128,15 @@ def test_sentence_timings_match_the_encoded_audio(seed_dist: Path, manifest: Man
             gap = clip[(sentence.end_ms + 40) * 24: (following.start_ms - 40) * 24]
             if len(gap) > 24 * 100:
                 assert np.sqrt((gap ** 2).mean()) < 0.003, (section.id, sentence.text)
-            # ...and the same speech sits at the episode timings as at the section timings: the loudness
-            # envelopes line up best with no shift (one 20 ms frame of slack), never 50 ms or more apart.
-            a = _envelope(clip, 24000, sentence.start_ms, sentence.end_ms)
-            b = _envelope(whole, 24000, sentence.episode_start_ms - 200, sentence.episode_end_ms + 200)
-            b = np.pad(b, (0, max(0, len(a) + 20 - len(b))))
-            scores = [np.corrcoef(a, b[lag: lag + len(a)])[0, 1] for lag in range(0, 21)]
-            best = int(np.argmax(scores)) - 10
-            assert abs(best) <= 1, (section.id, sentence.text, best)
-            assert max(scores) > 0.3, (section.id, sentence.text)  # related speech, not silence or noise
-            assert np.sqrt((clip[sentence.start_ms * 24: sentence.end_ms * 24] ** 2).mean()) > 0.02
+        for sentence in section.sentences:
+            # ...speech starts just after a sentence's start and stops just before its end...
+            first, last = _speech_bounds(clip, 24000, sentence.start_ms, sentence.end_ms)
+            duration = sentence.end_ms - sentence.start_ms
+            assert first < 200 and duration - last < 500, (section.id, sentence.text, first, duration - last)
+            # ...and the episode file has the same speech at the sentence's episode timings: the onsets agree.
+            # (Tails are soft consonants that the two masters shape differently, so only onsets are compared.)
+            e_first, _ = _speech_bounds(whole, 24000, sentence.episode_start_ms, sentence.episode_end_ms)
+            assert abs(first - e_first) <= 50, (section.id, sentence.text, first, e_first)
 
 
 def test_no_emoji_or_markup_reaches_the_voice(manifest: Manifest):
