@@ -7,6 +7,7 @@ A failed or killed build leaves the previous ``dist/`` untouched.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from audio import __version__
-from audio.artwork import load_artwork
+from audio.artwork import Artwork, load_artwork
 from audio.cache import Cache, digest
 from audio.catalog import build_catalog
 from audio.mastering import ALEXA, ALEXA_MAX_SECONDS, PODCAST, EncodeError, Profile, Tags, declick, master
@@ -190,8 +191,14 @@ def _assemble(layout: Layout) -> np.ndarray:
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
 
-def _master(key: str, layout: Layout, profile: Profile, tags: Tags, cover: bytes | None) -> tuple[bytes, dict]:
+def _master(key: str, layout: Layout, profile: Profile, tags: Tags, cover: bytes | None,
+            release_voice: bool = False) -> tuple[bytes, dict]:
     """Assemble, master and encode one file into the file cache."""
+    if release_voice and _WORKER.get("voice") is not None:
+        _WORKER["voice"] = None  # every sentence exists: free the model's memory for mastering
+        import gc
+
+        gc.collect()
     encoded = master(_assemble(layout), layout.rate, profile, tags, cover)
     meta = {"duration_ms": encoded.duration_ms, "loudness_lufs": encoded.loudness_lufs,
             "true_peak_dbtp": encoded.true_peak_dbtp}
@@ -340,7 +347,8 @@ def build(options: BuildOptions) -> BuildReport:
         voice_name = options.voice or show.voice
         voice_module(voice_name)
         lexicon = load_lexicon(show.path(show.lexicon))
-        artwork = load_artwork(show)
+        if show.artwork:
+            artwork = load_artwork(show)  # the show's own: check it before anything else
     except (SettingsError, LexiconError, VoiceError) as exc:
         raise BuildError(str(exc)) from None
     articles, warnings = read_articles(content, show)
@@ -362,51 +370,74 @@ def build(options: BuildOptions) -> BuildReport:
     prompt_plans = [(p, _plan_items([Utterance(p, speakable(p, lexicon), "paragraph", 0, 0)], voice, settings))
                     for p in prompt_texts]
 
-    # Phase 1a: synthesize what the cache lacks.
-    pieces = {pc.key: pc.spoken for ep in planned for s in ep.sections for it in s.items for pc in it.pieces}
-    pieces.update({pc.key: pc.spoken for _, items in prompt_plans for it in items for pc in it.pieces})
+    # Phase 1a: synthesize what the cache lacks, and master each file as soon as its own sentences exist.
+    pieces = {pc.key: pc.spoken for _, items in prompt_plans for it in items for pc in it.pieces}
+    pieces.update({pc.key: pc.spoken for ep in planned for s in ep.sections for it in s.items for pc in it.pieces})
     missing = {k: v for k, v in pieces.items() if not cache.has_sentence(k)}
     progress = sys.stderr.isatty() if options.progress is None else options.progress
     runner = _Runner(options.jobs, voice_name, cache, progress)
+    report = BuildReport(manifest=None, sentences=len(pieces), synthesized=len(missing))  # type: ignore[arg-type]
+    jobs: list[tuple[str, Future | tuple[bytes, dict]]] = []
+    episodes_out, prompts_out, files = [], [], {}
     try:
-        # Longest first: the pool's tail is short when the big sentences are already done.
-        futures = [runner.submit(_synthesize, k, v) for k, v in sorted(missing.items(), key=lambda kv: -len(kv[1]))]
-        for future in futures:
-            future.result()
+        # Reading order (prompts first, they are short), fed to the pool a few at a time: each file is
+        # mastered as soon as its own sentences exist, its task queued just behind the sentences in flight
+        # rather than behind all of them, so mastering overlaps narration and both cores stay busy.
+        order = list(missing)
+        position = {k: i for i, k in enumerate(order)}
+        synth: dict[str, Future] = {}
+        lookahead = 2 * max(1, options.jobs)
 
-        # Phase 1b: lay out every file, then master and encode what the file cache lacks.
-        report = BuildReport(manifest=None, sentences=len(pieces), synthesized=len(missing))  # type: ignore[arg-type]
-        jobs: list[tuple[str, Future | tuple[bytes, dict]]] = []
-        episodes_out, prompts_out, files = [], [], {}
+        def pump(upto: int) -> None:
+            for key in order[len(synth): min(upto, len(order))]:
+                synth[key] = runner.submit(_synthesize, key, missing[key])
+
+        def ready(items: list[PlannedUtterance]) -> None:
+            keys = [p.key for item in items for p in item.pieces if p.key in position]
+            pump(max((position[k] for k in keys), default=-1) + 1 + lookahead)
+            for key in keys:
+                synth[key].result()
+
+        pump(lookahead)
+        if not show.artwork:
+            artwork = _generated_artwork(show, cache)  # made while the first sentences are narrated
+        cover = artwork.thumbnail
 
         def encode(path: str, layout: Layout, profile: Profile, tags: Tags) -> None:
             key = digest("file", __version__, layout.parts, layout.rate, profile.__dict__, tags.__dict__,
-                         digest(artwork.thumbnail.hex()[:4096], len(artwork.thumbnail)))
+                         hashlib.sha256(cover).hexdigest())
             hit = cache.get_file(key)
             if hit is None:
                 report.files_encoded += 1
-                jobs.append((path, runner.submit(_master, key, layout, profile, tags, artwork.thumbnail)))
+                # Once every sentence exists, workers can drop the voice model before the big masters.
+                done = len(synth) == len(order) and all(f.done() for f in synth.values())
+                jobs.append((path, runner.submit(_master, key, layout, profile, tags, cover, done)))
             else:
                 jobs.append((path, hit))
 
-        layouts = [_layout_episode(ep, cache, rate, show) for ep in planned]
-        for ep, (episode_layout, section_layouts, timings) in zip(planned, layouts, strict=True):
-            year = ep.article.date[:4]
-            chapters = tuple((s.title, start, end) for s, (start, end) in zip(ep.sections, timings["chapters"], strict=True))
-            encode(_episode_path(ep), episode_layout, PODCAST,
-                   Tags(ep.article.title, ep.article.author, show.title, str(ep.number), year, chapters))
-            for i, (section, layout) in enumerate(zip(ep.sections, section_layouts, strict=True)):
-                encode(_section_path(ep, i, section), layout, ALEXA,
-                       Tags(f"{ep.article.title}: {section.title}", ep.article.author, show.title,
-                            f"{i + 1}/{len(ep.sections)}", year))
-        prompt_ids: set[str] = set()
         prompt_layouts = []
+        prompt_ids: set[str] = set()
         for text, items in prompt_plans:
+            ready(items)
             pid = unique_slug(_short_slug(text), prompt_ids)
             layout = Layout(tuple([_silence(PAUSES.edge, rate)] + _parts(items[0], cache, rate)
                                   + [_silence(PAUSES.edge, rate)]), rate)
             prompt_layouts.append((pid, text, items[0]))
             encode(f"prompts/{pid}.mp3", layout, ALEXA, Tags(text, show.author, show.title, "", ""))
+
+        layouts = []
+        for ep in planned:
+            year = ep.article.date[:4]
+            for i, section in enumerate(ep.sections):
+                ready(section.items)
+                encode(_section_path(ep, i, section), _section_layout(section, cache, rate)[0], ALEXA,
+                       Tags(f"{ep.article.title}: {section.title}", ep.article.author, show.title,
+                            f"{i + 1}/{len(ep.sections)}", year))
+            episode_layout, timings = _layout_episode(ep, cache, rate)
+            layouts.append(timings)
+            chapters = tuple((s.title, start, end) for s, (start, end) in zip(ep.sections, timings["chapters"], strict=True))
+            encode(_episode_path(ep), episode_layout, PODCAST,
+                   Tags(ep.article.title, ep.article.author, show.title, str(ep.number), year, chapters))
 
         for path, job in jobs:
             data, meta = job.result() if isinstance(job, Future) else job
@@ -417,15 +448,13 @@ def build(options: BuildOptions) -> BuildReport:
     runner.close()
 
     def audio_file(path: str, profile: Profile) -> AudioFile:
-        import hashlib
-
         data, meta = files[path]
         return AudioFile(path=path, url=base_url + path, profile=profile.name, duration_ms=meta["duration_ms"],
                          bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
                          loudness_lufs=meta["loudness_lufs"], true_peak_dbtp=meta["true_peak_dbtp"],
                          sample_rate=profile.sample_rate, bitrate_kbps=profile.bitrate_kbps)
 
-    for ep, (_, _, timings) in zip(planned, layouts, strict=True):
+    for ep, timings in zip(planned, layouts, strict=True):
         sections = []
         for i, section in enumerate(ep.sections):
             audio = audio_file(_section_path(ep, i, section), ALEXA)
@@ -444,8 +473,6 @@ def build(options: BuildOptions) -> BuildReport:
     for pid, text, item in prompt_layouts:
         prompts_out.append(Prompt(id=pid, text=text, spoken=item.utterance.spoken,
                                   audio=audio_file(f"prompts/{pid}.mp3", ALEXA)))
-
-    import hashlib
 
     art_path = f"artwork.{artwork.extension}"
     manifest = Manifest(base_url=base_url, show=show.to_dict(), voice=voice, episodes=episodes_out,
@@ -506,6 +533,22 @@ def _plan_episode(article: Article, number: int, show: ShowSettings, lexicon: di
     return PlannedEpisode(article, number, sections)
 
 
+def _generated_artwork(show: ShowSettings, cache: Cache) -> Artwork:
+    """Generated artwork, cached by what it is drawn from (drawing a 3000 px PNG takes most of a warm build)."""
+    from PIL import __version__ as pillow_version
+
+    key = digest("artwork", show.title, show.subtitle, pillow_version, __version__)
+    hit = cache.get_file(key)
+    if hit is not None:
+        data, meta = hit
+        return Artwork(data, meta["mime"], meta["extension"], meta["width"], meta["height"],
+                       bytes.fromhex(meta["thumbnail"]))
+    artwork = load_artwork(show)
+    cache.put_file(key, artwork.data, {"mime": artwork.mime, "extension": artwork.extension, "width": artwork.width,
+                                       "height": artwork.height, "thumbnail": artwork.thumbnail.hex()})
+    return artwork
+
+
 def _short_slug(text: str, limit: int = 48) -> str:
     """A slug cut at a word boundary."""
     slug = slugify(text, "prompt")
@@ -533,47 +576,56 @@ def _length(parts: list[tuple[str, str | int]], cache: Cache) -> int:
     return sum(cache.sentence_length(str(v)) if kind == "k" else int(v) for kind, v in parts)
 
 
-def _layout_episode(ep: PlannedEpisode, cache: Cache, rate: int, show: ShowSettings):
-    """Section layouts, the episode layout and every sentence's timings in both, from cached sample counts.
+def _section_layout(section: PlannedSection, cache: Cache, rate: int):
+    """A section file: edge silence, its narration with pauses, edge silence.
 
-    A section file is edge silence, its narration, edge silence. The episode is edge silence, the sections'
-    narrations joined by the longer pause before a heading, edge silence. Chapter i starts where section i's
-    narration starts in the episode (the first at 0) and ends where the next begins.
+    Returns the layout, each utterance with its start and length in samples, and the narration's length.
+    """
+    edge = _silence(PAUSES.edge, rate)
+    parts: list[tuple[str, str | int]] = [edge]
+    pos = int(edge[1])
+    placed = []
+    for item in section.items:
+        item_parts = _parts(item, cache, rate)
+        length = _length(item_parts, cache)
+        placed.append((item.utterance, pos, length))
+        body = item_parts + ([_silence(item.utterance.pause_ms, rate)] if item.utterance.pause_ms else [])
+        parts += body
+        pos += _length(body, cache)
+    parts.append(edge)
+    return Layout(tuple(parts), rate), placed, pos - int(edge[1])
+
+
+def _layout_episode(ep: PlannedEpisode, cache: Cache, rate: int):
+    """The episode layout and every sentence's timings in its section file and in the episode.
+
+    The episode is edge silence, the sections' narrations joined by the longer pause before a heading, edge
+    silence. Chapter i starts where section i's narration starts (the first at 0) and ends where the next
+    begins.
     """
     edge = _silence(PAUSES.edge, rate)
     episode_parts: list[tuple[str, str | int]] = [edge]
     episode_pos = int(edge[1])
-    section_layouts, sentences_by_section, starts = [], [], []
+    sentences_by_section, starts = [], []
     for i, section in enumerate(ep.sections):
         if i:
             gap = _silence(PAUSES.before_heading, rate)
             episode_parts.append(gap)
             episode_pos += int(gap[1])
         starts.append(episode_pos if i else 0)
-        parts: list[tuple[str, str | int]] = [edge]
-        pos = int(edge[1])
-        sentences = []
-        for item in section.items:
-            item_parts = _parts(item, cache, rate)
-            length = _length(item_parts, cache)
-            u = item.utterance
-            sentences.append(Sentence(text=u.text, spoken=u.spoken, kind=u.kind, start_ms=_ms(pos, rate),
-                                      end_ms=_ms(pos + length, rate), episode_start_ms=_ms(episode_pos, rate),
-                                      episode_end_ms=_ms(episode_pos + length, rate), paragraph=u.paragraph))
-            body = item_parts + ([_silence(u.pause_ms, rate)] if u.pause_ms else [])
-            step = _length(body, cache)
-            parts += body
-            episode_parts += body
-            pos += step
-            episode_pos += step
-        parts.append(edge)
-        section_layouts.append(Layout(tuple(parts), rate))
-        sentences_by_section.append(sentences)
+        layout, placed, length = _section_layout(section, cache, rate)
+        shift = episode_pos - int(edge[1])  # section file position -> episode position
+        sentences_by_section.append([
+            Sentence(text=u.text, spoken=u.spoken, kind=u.kind, start_ms=_ms(pos, rate), end_ms=_ms(pos + n, rate),
+                     episode_start_ms=_ms(pos + shift, rate), episode_end_ms=_ms(pos + shift + n, rate),
+                     paragraph=u.paragraph)
+            for u, pos, n in placed])
+        episode_parts += list(layout.parts[1:-1])
+        episode_pos += length
     episode_parts.append(edge)
     ends = starts[1:] + [episode_pos + int(edge[1])]
     chapters = [(_ms(a, rate), _ms(b, rate)) for a, b in zip(starts, ends, strict=True)]
-    return Layout(tuple(episode_parts), rate), section_layouts, {"sentences": sentences_by_section,
-                                                                 "chapters": chapters}
+    return Layout(tuple(episode_parts), rate), {"sentences": sentences_by_section, "chapters": chapters}
 
 
 # --- Writing ------------------------------------------------------------------------------------------------
