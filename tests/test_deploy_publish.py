@@ -12,9 +12,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import use_fake_aws
 
 boto3 = pytest.importorskip("boto3")
-moto_server = pytest.importorskip("moto.server")
+pytest.importorskip("moto.server")
 
 from audio.cli import main  # noqa: E402
 from feed.publish import IMMUTABLE, MEDIA, SHORT, TEXT_ASSET, cache_control, publish  # noqa: E402
@@ -62,25 +63,10 @@ EXPECTED_HEADERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    """A moto server on a free loopback port, for this module's tests."""
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch, tmp_path):
     """Credentials and region for the local server only; no shared AWS config is read."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    use_fake_aws(monkeypatch, tmp_path, REGION)
 
 
 @pytest.fixture
