@@ -28,7 +28,17 @@ from audio import __version__
 from audio.artwork import Artwork, load_artwork
 from audio.cache import Cache, digest
 from audio.catalog import build_catalog
-from audio.mastering import ALEXA, ALEXA_MAX_SECONDS, PODCAST, EncodeError, Profile, Tags, declick, master
+from audio.mastering import (
+    ALEXA,
+    ALEXA_MAX_SECONDS,
+    PODCAST,
+    EncodeError,
+    Profile,
+    Tags,
+    declick,
+    master,
+    prepare,
+)
 from audio.model import Article, AudioFile, Episode, Manifest, Prompt, Section, Sentence
 from audio.readers import EXTENSIONS, ArticleError, read_article
 from audio.settings import SettingsError, ShowSettings, load_show, parse_show
@@ -191,15 +201,22 @@ def _assemble(layout: Layout) -> np.ndarray:
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
 
+def _premaster(key: str, layout: Layout, profile: Profile) -> int:
+    """Master one section's narration for ``profile`` (not encoded) into the cache, under ``key``."""
+    mastered = prepare(_assemble(layout), layout.rate, profile)
+    _WORKER["cache"].put_sentence(key, mastered)
+    return len(mastered)
+
+
 def _master(key: str, layout: Layout, profile: Profile, tags: Tags, cover: bytes | None,
-            release_voice: bool = False) -> tuple[bytes, dict]:
+            release_voice: bool = False, premastered: bool = False) -> tuple[bytes, dict]:
     """Assemble, master and encode one file into the file cache."""
     if release_voice and _WORKER.get("voice") is not None:
         _WORKER["voice"] = None  # every sentence exists: free the model's memory for mastering
         import gc
 
         gc.collect()
-    encoded = master(_assemble(layout), layout.rate, profile, tags, cover)
+    encoded = master(_assemble(layout), layout.rate, profile, tags, cover, premastered=premastered)
     meta = {"duration_ms": encoded.duration_ms, "loudness_lufs": encoded.loudness_lufs,
             "true_peak_dbtp": encoded.true_peak_dbtp}
     _WORKER["cache"].put_file(key, encoded.data, meta)
@@ -403,7 +420,7 @@ def build(options: BuildOptions) -> BuildReport:
             artwork = _generated_artwork(show, cache)  # made while the first sentences are narrated
         cover = artwork.thumbnail
 
-        def encode(path: str, layout: Layout, profile: Profile, tags: Tags) -> None:
+        def encode(path: str, layout: Layout, profile: Profile, tags: Tags, premastered: bool = False) -> None:
             key = digest("file", __version__, layout.parts, layout.rate, profile.__dict__, tags.__dict__,
                          hashlib.sha256(cover).hexdigest())
             hit = cache.get_file(key)
@@ -411,9 +428,16 @@ def build(options: BuildOptions) -> BuildReport:
                 report.files_encoded += 1
                 # Once every sentence exists, workers can drop the voice model before the big masters.
                 done = len(synth) == len(order) and all(f.done() for f in synth.values())
-                jobs.append((path, runner.submit(_master, key, layout, profile, tags, cover, done)))
+                jobs.append((path, runner.submit(_master, key, layout, profile, tags, cover, done, premastered)))
             else:
                 jobs.append((path, hit))
+
+        def premaster(body: Layout) -> tuple[str, Future | None]:
+            """The section's podcast-profile narration, mastered on its own (see mastering.prepare)."""
+            key = digest("premaster", __version__, body.parts, body.rate, PODCAST.__dict__)
+            if cache.has_sentence(key):
+                return key, None
+            return key, runner.submit(_premaster, key, body, PODCAST)
 
         prompt_layouts = []
         prompt_ids: set[str] = set()
@@ -428,16 +452,23 @@ def build(options: BuildOptions) -> BuildReport:
         layouts = []
         for ep in planned:
             year = ep.article.date[:4]
+            premasters = []
             for i, section in enumerate(ep.sections):
                 ready(section.items)
-                encode(_section_path(ep, i, section), _section_layout(section, cache, rate)[0], ALEXA,
+                layout = _section_layout(section, cache, rate)[0]
+                encode(_section_path(ep, i, section), layout, ALEXA,
                        Tags(f"{ep.article.title}: {section.title}", ep.article.author, show.title,
                             f"{i + 1}/{len(ep.sections)}", year))
-            episode_layout, timings = _layout_episode(ep, cache, rate)
+                premasters.append(premaster(Layout(layout.parts[1:-1], rate)))  # the narration, no edges
+            for _, future in premasters:
+                if future is not None:
+                    future.result()
+            episode_layout, timings = _layout_episode(ep, cache, rate, [key for key, _ in premasters])
             layouts.append(timings)
             chapters = tuple((s.title, start, end) for s, (start, end) in zip(ep.sections, timings["chapters"], strict=True))
             encode(_episode_path(ep), episode_layout, PODCAST,
-                   Tags(ep.article.title, ep.article.author, show.title, str(ep.number), year, chapters))
+                   Tags(ep.article.title, ep.article.author, show.title, str(ep.number), year, chapters),
+                   premastered=True)
 
         for path, job in jobs:
             data, meta = job.result() if isinstance(job, Future) else job
@@ -596,12 +627,13 @@ def _section_layout(section: PlannedSection, cache: Cache, rate: int):
     return Layout(tuple(parts), rate), placed, pos - int(edge[1])
 
 
-def _layout_episode(ep: PlannedEpisode, cache: Cache, rate: int):
+def _layout_episode(ep: PlannedEpisode, cache: Cache, rate: int, premastered: list[str]):
     """The episode layout and every sentence's timings in its section file and in the episode.
 
-    The episode is edge silence, the sections' narrations joined by the longer pause before a heading, edge
-    silence. Chapter i starts where section i's narration starts (the first at 0) and ends where the next
-    begins.
+    The episode is edge silence, the sections' narrations (``premastered``: each section's narration mastered
+    on its own, cached under these keys, the same length as the raw narration) joined by the longer pause
+    before a heading, edge silence. Chapter i starts where section i's narration starts (the first at 0) and
+    ends where the next begins.
     """
     edge = _silence(PAUSES.edge, rate)
     episode_parts: list[tuple[str, str | int]] = [edge]
@@ -620,7 +652,7 @@ def _layout_episode(ep: PlannedEpisode, cache: Cache, rate: int):
                      episode_start_ms=_ms(pos + shift, rate), episode_end_ms=_ms(pos + shift + n, rate),
                      paragraph=u.paragraph)
             for u, pos, n in placed])
-        episode_parts += list(layout.parts[1:-1])
+        episode_parts.append(("k", premastered[i]))
         episode_pos += length
     episode_parts.append(edge)
     ends = starts[1:] + [episode_pos + int(edge[1])]

@@ -37,15 +37,20 @@ class Profile:
     encode_margin_db: float = 0.8
     """How far below the ceiling the limiter aims: MP3 encoding adds overshoot, more at low bit rates."""
 
+    encode_loudness_loss_db: float = 0.0
+    """Loudness that resampling and encoding take off (measured on the seed: the top octave, which K-weighting
+    counts extra, is partly filtered); mastering aims this much higher so the decoded file lands on target."""
+
     lowpass_hz: int = 0
     """Band limit applied before limiting and given to the encoder (0: none), so the encoder's own low-pass
     filter cannot ring above the ceiling limiting set."""
 
 
 # Apple Podcasts: -16 LUFS integrated, true peak at most -1 dBTP; 44.1 kHz, CBR 64-128 kbps for speech.
-PODCAST = Profile("podcast", 44100, 96, -16.0, -1.0)
+PODCAST = Profile("podcast", 44100, 96, -16.0, -1.0, encode_loudness_loss_db=0.4)
 # Alexa SSML <audio>: MP3 48 kbps at 16, 22.05 or 24 kHz, at most 240 s; Amazon asks -14 LUFS and -2 dBTP.
-ALEXA = Profile("alexa", 24000, 48, -14.0, -2.0, encode_margin_db=3.0, lowpass_hz=8000)
+ALEXA = Profile("alexa", 24000, 48, -14.0, -2.0, encode_margin_db=3.0, encode_loudness_loss_db=0.2,
+                lowpass_hz=8000)
 PROFILES = {p.name: p for p in (PODCAST, ALEXA)}
 
 ALEXA_MAX_SECONDS = 240
@@ -350,19 +355,36 @@ def tag_mp3(data: bytes, tags: Tags, cover: bytes | None, cover_mime: str) -> by
     return buffer.getvalue()
 
 
+def prepare(samples: np.ndarray, rate: int, profile: Profile) -> np.ndarray:
+    """Narration mastered for ``profile`` but not encoded: band limit, phase rotation, gain through the limiter.
+
+    The build prepares each section this way for the podcast profile as soon as the section is narrated, so the
+    whole episode is then only joined, encoded and measured (section-by-section normalization, as a chaptered
+    audiobook is mastered): the episode lands on the target because every section does.
+    """
+    prepared = lowpass(phase_rotate(samples, rate), rate, profile.lowpass_hz)
+    return normalize(prepared, rate, profile.loudness_lufs + profile.encode_loudness_loss_db,
+                     profile.true_peak_dbtp - profile.encode_margin_db)
+
+
 def master(samples: np.ndarray, rate: int, profile: Profile, tags: Tags, cover: bytes | None = None,
-           cover_mime: str = "image/jpeg") -> Encoded:
+           cover_mime: str = "image/jpeg", premastered: bool = False) -> Encoded:
     """Narration at ``rate`` -> a finished, tagged MP3 for ``profile``, re-measured after encoding.
 
     Loudness and limiting work at the narration's own rate (same loudness, and with 4x oversampling the same
     true peak, as at the output rate, for less work); ffmpeg resamples while encoding. The decoded file is
     measured again: if encoding moved it off the loudness target or over the peak ceiling, the file is
-    mastered again with the target and ceiling corrected by what was measured.
+    mastered again with the target and ceiling corrected by what was measured. ``premastered`` samples (from
+    :func:`prepare`) are encoded as they are first, and mastered as a whole only if they miss the target.
     """
-    prepared = lowpass(phase_rotate(samples, rate), rate, profile.lowpass_hz)
-    target, ceiling = profile.loudness_lufs, profile.true_peak_dbtp - profile.encode_margin_db
+    prepared = None if premastered else lowpass(phase_rotate(samples, rate), rate, profile.lowpass_hz)
+    target = profile.loudness_lufs + profile.encode_loudness_loss_db
+    ceiling = profile.true_peak_dbtp - profile.encode_margin_db
     for _ in range(4):
-        mp3 = encode_mp3(normalize(prepared, rate, target, ceiling), rate, profile)
+        if prepared is None:
+            mp3 = encode_mp3(samples, rate, profile)
+        else:
+            mp3 = encode_mp3(normalize(prepared, rate, target, ceiling), rate, profile)
         decoded = decode_mp3(mp3, profile.sample_rate)
         peak, lufs = true_peak(decoded), fast_loudness(decoded, profile.sample_rate)
         # 0.3 dB of headroom: other true-peak meters (ffmpeg's ebur128 oversamples to 192 kHz) read a little
@@ -370,6 +392,9 @@ def master(samples: np.ndarray, rate: int, profile: Profile, tags: Tags, cover: 
         peak_ok = peak <= profile.true_peak_dbtp - 0.3
         if peak_ok and abs(lufs - profile.loudness_lufs) <= 0.5:
             break
+        if prepared is None:
+            prepared = lowpass(phase_rotate(samples, rate), rate, profile.lowpass_hz)
+            continue
         if not peak_ok:
             ceiling -= peak - profile.true_peak_dbtp + 0.4
         target += profile.loudness_lufs - lufs
