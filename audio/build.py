@@ -18,6 +18,7 @@ import sys
 import time
 import tomllib
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -176,13 +177,24 @@ def _worker_init(voice_name: str, threads: int, cache_root: str) -> None:
     _WORKER.update(voice_name=voice_name, threads=threads, cache=Cache(Path(cache_root)), voice=None)
 
 
+def _trace(task: str, started: float) -> None:
+    """With GENTLE_STEPS_TRACE=FILE, append one line per worker task (scripts/bench reads it)."""
+    path = os.environ.get("GENTLE_STEPS_TRACE")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"task": task, "pid": os.getpid(), "start": started,
+                                     "end": time.time()}) + "\n")
+
+
 def _synthesize(key: str, spoken: str) -> int:
     """Synthesize one piece into the cache (the voice loads on first use, once per process)."""
+    started = time.time()
     if _WORKER.get("voice") is None:
         _WORKER["voice"] = load_voice(str(_WORKER["voice_name"]), int(_WORKER["threads"]))
     voice = _WORKER["voice"]
     samples = declick(voice.synthesize(spoken), voice.sample_rate)
     _WORKER["cache"].put_sentence(key, samples)
+    _trace("synthesize", started)
     return len(samples)
 
 
@@ -203,14 +215,17 @@ def _assemble(layout: Layout) -> np.ndarray:
 
 def _premaster(key: str, layout: Layout, profile: Profile) -> int:
     """Master one section's narration for ``profile`` (not encoded) into the cache, under ``key``."""
+    started = time.time()
     mastered = prepare(_assemble(layout), layout.rate, profile)
     _WORKER["cache"].put_sentence(key, mastered)
+    _trace("premaster", started)
     return len(mastered)
 
 
 def _master(key: str, layout: Layout, profile: Profile, tags: Tags, cover: bytes | None,
             release_voice: bool = False, premastered: bool = False) -> tuple[bytes, dict]:
     """Assemble, master and encode one file into the file cache."""
+    started = time.time()
     if release_voice and _WORKER.get("voice") is not None:
         _WORKER["voice"] = None  # every sentence exists: free the model's memory for mastering
         import gc
@@ -220,6 +235,7 @@ def _master(key: str, layout: Layout, profile: Profile, tags: Tags, cover: bytes
     meta = {"duration_ms": encoded.duration_ms, "loudness_lufs": encoded.loudness_lufs,
             "true_peak_dbtp": encoded.true_peak_dbtp}
     _WORKER["cache"].put_file(key, encoded.data, meta)
+    _trace(f"master {profile.name} {len(encoded.data) // 1024} KB", started)
     return encoded.data, meta
 
 
@@ -722,6 +738,10 @@ def run(args) -> int:
         return 2
     except (EncodeError, VoiceError) as exc:
         print(f"gentle-steps build: {exc}", file=sys.stderr)
+        return 1
+    except BrokenProcessPool:
+        print("gentle-steps build: a worker process stopped unexpectedly (out of memory?); try --jobs 1; "
+              "the previous output is untouched", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("gentle-steps build: interrupted; the previous output is untouched", file=sys.stderr)

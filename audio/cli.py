@@ -64,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``gentle-steps`` console script."""
     args = _parser().parse_args(argv)
     module = import_module(args.module)
-    return int(module.run(args) or 0)
+    try:
+        return int(module.run(args) or 0)
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `| head`)
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
