@@ -112,6 +112,8 @@ class BuildReport:
     files_encoded: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Facts worth knowing that are not problems (a section too long for Alexa's SSML audio still streams)."""
 
     def summary(self) -> str:
         """One closing line, like Pelican's "Processed N articles"."""
@@ -506,8 +508,8 @@ def build(options: BuildOptions) -> BuildReport:
         for i, section in enumerate(ep.sections):
             audio = audio_file(_section_path(ep, i, section), ALEXA)
             if audio.duration_ms > ALEXA_MAX_SECONDS * 1000:
-                warnings.append(f"{ep.article.source}: section '{section.title}' is {audio.duration_ms / 1000:.0f} s, "
-                                f"over Alexa's {ALEXA_MAX_SECONDS} s for SSML audio; it still streams")
+                report.notes.append(f"{ep.article.source}: section '{section.title}' is {audio.duration_ms / 1000:.0f} s, "
+                                    f"over Alexa's {ALEXA_MAX_SECONDS} s for SSML audio; it still streams")
             start, end = timings["chapters"][i]
             sections.append(Section(id=section.id, index=i, title=section.title, heading=section.heading,
                                     sentences=timings["sentences"][i], audio=audio,
@@ -748,6 +750,8 @@ def run(args) -> int:
         return 130
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}")
     print(report.summary())
     print(f"Output: {options.out.resolve()}")
     return 0

@@ -266,3 +266,22 @@ def test_cli_process_reports_bad_input_without_traceback(tmp_path: Path):
     assert result.returncode == 2
     assert result.stderr.strip() == f"gentle-steps build: {tmp_path / 'none'}: content folder not found"
     assert not (tmp_path / "dist").exists()
+
+
+def test_a_section_over_alexas_240_seconds_is_listed_but_not_a_warning(tmp_path: Path, capsys):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    for old in (content / "articles").iterdir():
+        old.unlink()
+    # The test engine speaks 45 ms per character: 6,000 characters is about 270 s.
+    sentence = "Trust grows back slowly, one honest and ordinary day at a time, and that is enough. "
+    body = sentence * (6000 // len(sentence) + 1)
+    (content / "articles" / "long.md").write_text(f"# Long\n\n## Slow Part\n\n{body}\n\n## Short Part\n\nDone.\n",
+                                                  encoding="utf-8")
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "dist"), "--voice", "tone", "--jobs", "1",
+            "--cache", str(tmp_path / "cache"), "--strict"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "note: articles/long.md: section 'Slow Part' is" in out and "over Alexa's 240 s" in out
+    manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["episodes"][0]["sections"][0]["audio"]["duration_ms"] > 240_000
