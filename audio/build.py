@@ -529,13 +529,14 @@ def build(options: BuildOptions) -> BuildReport:
                         artwork={"path": art_path, "url": base_url + art_path, "mime": artwork.mime,
                                  "width": artwork.width, "height": artwork.height, "bytes": len(artwork.data),
                                  "sha256": hashlib.sha256(artwork.data).hexdigest()})
-    if options.strict and warnings:
-        raise BuildError("\n".join(f"{w} (--strict)" for w in warnings))
 
     # Phase 1c: everything derived from the finished manifest.
     outputs: dict[str, bytes] = {path: data for path, (data, _) in files.items()}
     outputs[art_path] = artwork.data
-    outputs.update(render_outputs(manifest))
+    try:
+        outputs.update(render_outputs(manifest))
+    except ValueError as exc:  # FeedError, an invalid skill package: content problems, named in the message
+        raise BuildError(f"cannot write the feed, pages or skill package: {exc}") from None
 
     # Phase 2: write, then swap into place.
     write_atomically(options.out, outputs)

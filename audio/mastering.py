@@ -82,18 +82,6 @@ def declick(samples: np.ndarray, rate: int) -> np.ndarray:
     return out
 
 
-def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
-    """Polyphase resampling; exact length ``round(len * to / from)``."""
-    if from_rate == to_rate:
-        return samples.astype(np.float32)
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    g = gcd(from_rate, to_rate)
-    return resample_poly(samples, to_rate // g, from_rate // g).astype(np.float32)
-
-
 def loudness(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness in LUFS measured by pyloudnorm (ITU-R BS.1770-4); -70 for silence.
 
