@@ -6,10 +6,10 @@ plays: section titles with spoken synonyms, audio URLs and durations, grounding 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from audio.model import Manifest
+from skill.catalog import spoken_form  # one definition: the skill matches what it hears with it
 
 CATALOG_SCHEMA_VERSION = 1
 """Version of ``catalog.json``; ``skill/`` refuses any other."""
@@ -21,17 +21,9 @@ _LEADING = {"what", "why", "how", "the", "a", "an", "if", "but", "is", "are", "c
 _TRAILING_NOISE = {"actually", "alone", "right", "now", "really"}
 
 
-def spoken_words(title: str) -> str:
-    """A title as a listener would say it: lowercase words, apostrophes kept, other punctuation dropped."""
-    text = title.replace("\u2019", "'").replace("\u2018", "'").lower()
-    text = text.replace("&", " and ")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
-    return " ".join(w.strip("'") for w in text.split() if w.strip("'"))
-
-
 def synonyms_for(title: str, index: int) -> list[str]:
     """Other ways a listener may name a section: its key words, and "part three" / "the third section"."""
-    full = spoken_words(title)
+    full = spoken_form(title)
     words = full.split()
     found: list[str] = []
     trimmed = list(words)

@@ -221,8 +221,8 @@ _FILLER = {"the", "a", "an", "about", "part", "section", "on", "of", "to", "is",
 def spoken_form(text: str) -> str:
     """Text as a listener would say it: lowercase words, apostrophes kept, other punctuation dropped.
 
-    Mirrors ``audio.catalog.spoken_words`` (the skill may not import ``audio``), so slot values, synonyms and what
-    Alexa hears compare equal.
+    The build's catalog writer (``audio.catalog``) uses this same function for synonyms, so slot values,
+    synonyms and what Alexa hears compare equal.
     """
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower().replace("&", " and ")
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
