@@ -371,6 +371,7 @@ def build(options: BuildOptions) -> BuildReport:
     content = options.content
     if not content.is_dir():
         raise BuildError(f"{content}: content folder not found")
+    check_out(options.out, content, options.cache or default_cache(content))
     base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
     if not re.match(r"^https?://[^\s/]+/\S*$", base_url):
         raise BuildError(f"--base-url {options.base_url!r}: must be an http(s) URL")
@@ -399,7 +400,7 @@ def build(options: BuildOptions) -> BuildReport:
     voice = describe(voice_name)
     engine = voice_module(voice_name)
     settings, rate = engine.settings(), engine.sample_rate()
-    cache = Cache(options.cache or content.resolve().parent / ".cache" / "gentle-steps")
+    cache = Cache(options.cache or default_cache(content))
 
     planned = [_plan_episode(a, i + 1, show, lexicon, voice, settings) for i, a in enumerate(articles)]
     prompt_plans = [(p, _plan_items([Utterance(p, speakable(p, lexicon), "paragraph", 0, 0)], voice, settings))
@@ -533,6 +534,7 @@ def build(options: BuildOptions) -> BuildReport:
     # Phase 1c: everything derived from the finished manifest.
     outputs: dict[str, bytes] = {path: data for path, (data, _) in files.items()}
     outputs[art_path] = artwork.data
+    outputs[OUTPUT_MARKER] = _MARKER_TEXT
     try:
         outputs.update(render_outputs(manifest))
     except ValueError as exc:  # FeedError, an invalid skill package: content problems, named in the message
@@ -681,6 +683,65 @@ def _layout_episode(ep: PlannedEpisode, cache: Cache, rate: int, premastered: li
 
 # --- Writing ------------------------------------------------------------------------------------------------
 
+OUTPUT_MARKER = ".gentle-steps-output"
+"""A file every output folder holds: only a folder with it (or a manifest of ours) is ever replaced."""
+
+_MARKER_TEXT = b"This folder is written by gentle-steps build and replaced whole on every build.\n"
+
+
+def default_cache(content: Path) -> Path:
+    """The synthesis cache beside the content folder."""
+    return content.resolve().parent / ".cache" / "gentle-steps"
+
+
+def _is_previous_output(folder: Path) -> bool:
+    if (folder / OUTPUT_MARKER).is_file():
+        return True
+    try:  # an output written before the marker existed
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "schema_version" in data and "episodes" in data
+
+
+def _holds(outer: Path, inner: Path) -> bool:
+    return inner == outer or outer in inner.parents
+
+
+def check_out(out: Path, content: Path, cache: Path) -> None:
+    """Refuse an output folder whose replacement would lose anything the author made.
+
+    The build replaces ``out`` whole, so it must be new, empty, or a previous output of ours; never the
+    current folder, the content, the cache, a git work tree, a file, or a folder that holds any of them.
+    """
+    name = str(out)
+    if not name.strip():
+        raise BuildError("--out is empty; name the output folder, e.g. --out dist")
+    where = f"--out {name!r}"
+    target = Path(os.path.abspath(out))
+    resolved = target.resolve()
+    if target.is_symlink():
+        raise BuildError(f"{where} is a symbolic link; name the folder itself")
+    if resolved.exists() and not resolved.is_dir():
+        raise BuildError(f"{where} is a file, not a folder; name a new folder, e.g. --out dist")
+    if _holds(resolved, Path.cwd().resolve()):
+        raise BuildError(f"{where} is the current folder (or holds it); name a new folder, e.g. --out dist")
+    content, cache = content.resolve(), cache.resolve()
+    if _holds(resolved, content):
+        raise BuildError(f"{where} holds the content folder {content}; name a new folder, e.g. --out dist")
+    if _holds(content, resolved):
+        raise BuildError(f"{where} is inside the content folder {content}; name a folder outside it")
+    if _holds(resolved, cache) or _holds(cache, resolved):
+        raise BuildError(f"{where} holds the cache {cache} (or is inside it); name another folder")
+    if not resolved.exists():
+        return
+    if (resolved / ".git").exists():
+        raise BuildError(f"{where} is a git work tree; name a new folder, e.g. --out dist")
+    if any(resolved.iterdir()) and not _is_previous_output(resolved):
+        raise BuildError(f"{where} is not a previous Gentle Steps output (it has no {OUTPUT_MARKER} file) "
+                         "and is not empty; name a new or empty folder")
+
+
 
 def write_atomically(out: Path, outputs: dict[str, bytes]) -> None:
     """Write every output into a sibling temporary folder, then swap it into place with renames."""
@@ -730,6 +791,9 @@ def _alive(pid: int) -> bool:
 
 def run(args) -> int:
     """``gentle-steps build``: print one line per problem and exit non-zero, or a closing summary."""
+    if not args.out.strip():  # Path("") would be the current folder
+        print("gentle-steps build: --out is empty; name the output folder, e.g. --out dist", file=sys.stderr)
+        return 2
     options = BuildOptions(content=Path(args.content), out=Path(args.out), base_url=args.base_url, voice=args.voice,
                            jobs=max(1, args.jobs), strict=args.strict,
                            cache=Path(args.cache) if args.cache else None, skill_endpoint=args.skill_endpoint)

@@ -157,6 +157,7 @@ def _prepare(content_copy: Path, tmp_path: Path) -> tuple[list[str], dict[str, s
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "feed.xml").write_text("the previous feed", encoding="utf-8")
+    (dist / build_module.OUTPUT_MARKER).write_text("", encoding="utf-8")
     args = ["--content", str(content_copy), "--out", str(dist), "--voice", "tone", "--jobs", "1",
             "--cache", str(tmp_path / "cache")]
     return args, tree_hashes(dist)
