@@ -6,7 +6,7 @@ import io
 import textwrap
 from dataclasses import dataclass
 
-from audio.settings import SettingsError, ShowSettings
+from gentle_steps.audio.settings import SettingsError, ShowSettings
 
 SIZE = 3000
 """Side of generated artwork in pixels (Apple: square, 1400-3000 px)."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from audio.model import Manifest
-from skill.catalog import spoken_form  # one definition: the skill matches what it hears with it
+from gentle_steps.audio.model import Manifest
+from gentle_steps.skill.catalog import spoken_form  # one definition: the skill matches what it hears with it
 
 CATALOG_SCHEMA_VERSION = 1
 """Version of ``catalog.json``; ``skill/`` refuses any other."""

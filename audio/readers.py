@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from audio.model import Article, ArticleSection, Block
-from audio.text import collapse_spaces, slugify, starts_with_emoji, strip_emoji, unique_slug
+from gentle_steps.audio.model import Article, ArticleSection, Block
+from gentle_steps.audio.text import collapse_spaces, slugify, starts_with_emoji, strip_emoji, unique_slug
 
 MAX_BYTES = 2 * 1024 * 1024
 """Articles larger than this are refused (a pasted article is a few kilobytes)."""

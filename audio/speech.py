@@ -13,8 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from audio.model import ArticleSection
-from audio.text import collapse_spaces, strip_emoji
+from gentle_steps.audio.model import ArticleSection
+from gentle_steps.audio.text import collapse_spaces, strip_emoji
 
 MAX_SPOKEN_CHARS = 300
 """Longer sentences are split at commas, semicolons or spaces: Piper's quality drops on very long input."""

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import lxml.etree  # noqa: F401  feedgen.util uses lxml.etree but imports only lxml
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
 

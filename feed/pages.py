@@ -15,10 +15,10 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from audio.model import Episode, Manifest, Section, Sentence
-from audio.settings import ShowSettings
-from feed.rss import FEED_PATH, clock, feed_url
-from feed.transcripts import section_title
+from gentle_steps.audio.model import Episode, Manifest, Section, Sentence
+from gentle_steps.audio.settings import ShowSettings
+from gentle_steps.feed.rss import FEED_PATH, clock, feed_url
+from gentle_steps.feed.transcripts import section_title
 
 SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2")
 """Playback rates the speed control offers (the issue asks for 0.75x to 2x)."""
@@ -29,7 +29,7 @@ _PHONE = re.compile(r"\b\d(?:[\d-]*\d)?\b")
 
 
 def _template() -> Template:
-    return Template(resources.files("feed").joinpath("templates/page.html").read_text(encoding="utf-8"))
+    return Template(resources.files("gentle_steps.feed").joinpath("templates/page.html").read_text(encoding="utf-8"))
 
 
 def episode_dir(episode: Episode) -> str:

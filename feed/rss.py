@@ -14,12 +14,11 @@ import uuid
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
-
-from audio.model import Episode, Manifest
-from audio.settings import ShowSettings
-from feed import extensions
-from feed.extensions import Person, Transcript
-from feed.transcripts import chapters
+from gentle_steps.audio.model import Episode, Manifest
+from gentle_steps.audio.settings import ShowSettings
+from gentle_steps.feed import extensions
+from gentle_steps.feed.extensions import Person, Transcript
+from gentle_steps.feed.transcripts import chapters
 
 FEED_PATH = "feed.xml"
 """Where the feed lives in ``dist/``."""

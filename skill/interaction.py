@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from skill.catalog import Catalog, parse_catalog, spoken_form
+from gentle_steps.skill.catalog import Catalog, parse_catalog, spoken_form
 
 SECTION_SLOT_TYPE = "SECTION_NAME"
 """Custom slot type listing the sections."""

@@ -1,8 +1,8 @@
-"""AWS Lambda entry point: ``skill.lambda_function.handler``.
+"""AWS Lambda entry point: ``gentle_steps.skill.lambda_function.handler``.
 
 Configuration, read once per process (warm invocations reuse the built skill):
 
-- ``GENTLE_STEPS_CATALOG``: the catalog file; default ``catalog.json`` beside the ``skill`` package (where
+- ``GENTLE_STEPS_CATALOG``: the catalog file; default ``catalog.json`` at the zip's root (where
   ``gentle-steps package-lambda`` puts it), then ``dist/catalog.json``.
 - ``GENTLE_STEPS_SKILL_ID``: when set, requests for any other skill id are refused.
 - ``GENTLE_STEPS_TABLE``: a DynamoDB table for listener state (``skill.dynamo``); otherwise SQLite at
@@ -17,7 +17,7 @@ import os
 import threading
 from typing import Any
 
-from skill.runtime import EMPTY_RESPONSE, BadRequest, SkillRuntime, application_id
+from gentle_steps.skill.runtime import EMPTY_RESPONSE, BadRequest, SkillRuntime, application_id
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,9 @@ def catalog_path() -> str:
     configured = os.environ.get("GENTLE_STEPS_CATALOG")
     if configured:
         return configured
-    beside = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "catalog.json")
+    # The zip's root: gentle_steps/skill/lambda_function.py is two folders below it.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    beside = os.path.join(root, "catalog.json")
     return beside if os.path.isfile(beside) else os.path.join("dist", "catalog.json")
 
 
@@ -38,10 +40,12 @@ def make_adapter():
     """The persistence adapter the environment asks for: DynamoDB when ``GENTLE_STEPS_TABLE`` is set, else SQLite."""
     table = os.environ.get("GENTLE_STEPS_TABLE")
     if table:
-        from skill.dynamo import make_adapter as dynamo_adapter  # boto3 is loaded only when asked for
+        from gentle_steps.skill.dynamo import (
+            make_adapter as dynamo_adapter,  # boto3 is loaded only when asked for
+        )
 
         return dynamo_adapter(table)
-    from skill.state import SqlitePersistenceAdapter
+    from gentle_steps.skill.state import SqlitePersistenceAdapter
 
     default = "/tmp/gentle-steps-state.sqlite3" if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") else "state.sqlite3"
     return SqlitePersistenceAdapter(os.environ.get("GENTLE_STEPS_STATE") or default)

@@ -15,10 +15,9 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
-
-from skill.catalog import Catalog, load_catalog
-from skill.handlers import REQUEST_TYPES, build_skill
-from skill.state import StateStore
+from gentle_steps.skill.catalog import Catalog, load_catalog
+from gentle_steps.skill.handlers import REQUEST_TYPES, build_skill
+from gentle_steps.skill.state import StateStore
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from skill.catalog import CatalogError
-from skill.web import MAX_BODY_BYTES, WebApp
+from gentle_steps.skill.catalog import CatalogError
+from gentle_steps.skill.web import MAX_BODY_BYTES, WebApp
 
 log = logging.getLogger("gentle_steps.serve")
 
@@ -36,13 +36,13 @@ def _fail(message: str) -> int:
 
 def build_app(dist: Path, state: Path, skill_id: str | None, insecure_skip_verify: bool) -> WebApp:
     """The WSGI application for ``dist``; raises ``CatalogError`` or ``VerificationError`` with a clear message."""
-    from skill.runtime import SkillRuntime
-    from skill.state import SqlitePersistenceAdapter
+    from gentle_steps.skill.runtime import SkillRuntime
+    from gentle_steps.skill.state import SqlitePersistenceAdapter
 
     runtime = SkillRuntime.from_path(dist / "catalog.json", SqlitePersistenceAdapter(state, checkpoint_every=1.0))
     verifier = None
     if not insecure_skip_verify:
-        from skill.verify import RequestVerifier
+        from gentle_steps.skill.verify import RequestVerifier
 
         verifier = RequestVerifier(skill_id=skill_id)
     return WebApp(dist, runtime, verifier, skill_id=skill_id)
@@ -58,7 +58,7 @@ def run(args: Any) -> int:
     if not catalog.is_file():
         return _fail(f"{catalog}: not found (run `gentle-steps build` first)")
     state = Path(args.state or "state.sqlite3")
-    from skill.verify import VerificationError
+    from gentle_steps.skill.verify import VerificationError
 
     try:
         app = build_app(dist, state, args.skill_id, args.insecure_skip_verify)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from skill.catalog import Catalog, Section
+from gentle_steps.skill.catalog import Catalog, Section
 
 _MAX_TOKEN = 1024  # Alexa's limit on AudioPlayer tokens
 

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from skill.runtime import BadRequest, SkillRuntime
-from skill.verify import RequestVerifier, VerificationError, check_skill_id
+from gentle_steps.skill.runtime import BadRequest, SkillRuntime
+from gentle_steps.skill.verify import RequestVerifier, VerificationError, check_skill_id
 
 log = logging.getLogger(__name__)
 

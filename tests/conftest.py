@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _build(tmp: Path, voice: str, jobs: int) -> Path:
-    from audio.build import BuildOptions, build
+    from gentle_steps.deploy.pipeline import BuildOptions, build
 
     content = tmp / "content"
     shutil.copytree(CONTENT, content)

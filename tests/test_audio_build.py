@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from audio import build as build_module
-from audio.build import BuildError, BuildOptions, build
-from audio.cli import main
-from audio.model import SCHEMA_VERSION, Manifest
+from gentle_steps.audio.model import SCHEMA_VERSION, Manifest
+from gentle_steps.deploy import pipeline as build_module
+from gentle_steps.deploy.cli import main
+from gentle_steps.deploy.pipeline import BuildError, BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_NAME = "can-you-rebuild-trust-after-betrayal"
@@ -120,7 +119,7 @@ def test_killed_build_leaves_previous_dist_intact(content_copy: Path, tmp_path: 
     article = content_copy / "articles" / f"{SEED_NAME}.txt"
     article.write_text(article.read_text(encoding="utf-8").replace("Betrayal", "Broken trust"), encoding="utf-8")
     # A real process with the real voice and a cold cache: it is busy synthesizing when killed.
-    proc = subprocess.Popen([sys.executable, "-m", "audio.cli", "build", "--content", str(content_copy), "--out",
+    proc = subprocess.Popen([sys.executable, "-m", "gentle_steps.deploy.cli", "build", "--content", str(content_copy), "--out",
                              str(tmp_path / "dist"), "--cache", str(tmp_path / "cold-cache"), "--voice", "piper",
                              "--jobs", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(4)
@@ -262,7 +261,7 @@ def test_several_articles_become_episodes_in_date_then_title_order(content_copy:
 
 
 def test_cli_process_reports_bad_input_without_traceback(tmp_path: Path):
-    result = subprocess.run([sys.executable, "-m", "audio.cli", "build", "--content", str(tmp_path / "none"),
+    result = subprocess.run([sys.executable, "-m", "gentle_steps.deploy.cli", "build", "--content", str(tmp_path / "none"),
                              "--out", str(tmp_path / "dist")], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert result.stderr.strip() == f"gentle-steps build: {tmp_path / 'none'}: content folder not found"

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 import responses
-
-from audio.build import BuildError, BuildOptions, build
-from audio.voices import gtts as gtts_voice
+from gentle_steps.audio.voices import gtts as gtts_voice
+from gentle_steps.deploy.pipeline import BuildError, BuildOptions, build
 
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "gtts" / "batchexecute_response.txt"
 ENDPOINT = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
@@ -28,7 +27,7 @@ def test_offline_gtts_stops_before_writing_and_names_piper(content_copy: Path, t
 
 
 def test_gtts_is_not_the_default(content_copy: Path):
-    from audio.settings import load_show
+    from gentle_steps.audio.settings import load_show
 
     assert load_show(content_copy).voice == "piper"
 
@@ -53,7 +52,7 @@ def test_gtts_build_with_recorded_responses(content_copy: Path, tmp_path: Path, 
 
 @responses.activate
 def test_gtts_error_response_is_a_clear_failure(content_copy: Path, tmp_path: Path, monkeypatch):
-    from audio.voices import VoiceError
+    from gentle_steps.audio.voices import VoiceError
 
     monkeypatch.setattr(gtts_voice, "preflight", lambda timeout=3.0: None)
     responses.add(responses.POST, ENDPOINT, body="rate limited", status=429)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from audio import mastering as m
+from gentle_steps.audio import mastering as m
 
 RATE = 22050
 

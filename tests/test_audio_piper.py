@@ -15,9 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gentle_steps.audio.model import Manifest
 from mutagen.id3 import ID3
-
-from audio.model import Manifest
 
 pytestmark = pytest.mark.slow
 
@@ -140,7 +139,7 @@ def test_sentence_timings_match_the_encoded_audio(seed_dist: Path, manifest: Man
 
 
 def test_no_emoji_or_markup_reaches_the_voice(manifest: Manifest):
-    from audio.text import is_emoji
+    from gentle_steps.audio.text import is_emoji
 
     spoken = [s.spoken for e in manifest.episodes for sec in e.sections for s in sec.sentences]
     spoken += [p.spoken for p in manifest.prompts]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from audio.readers import ArticleError, read_article
-from audio.text import is_emoji, slugify
+from gentle_steps.audio.readers import ArticleError, read_article
+from gentle_steps.audio.text import is_emoji, slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from audio.readers import read_article
-from audio.speech import (
+from gentle_steps.audio.readers import read_article
+from gentle_steps.audio.speech import (
     PAUSES,
     LexiconError,
     lead_in,
@@ -18,7 +17,7 @@ from audio.speech import (
     split_sentences,
     year_words,
 )
-from audio.text import is_emoji
+from gentle_steps.audio.text import is_emoji
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "articles" / "can-you-rebuild-trust-after-betrayal.txt"

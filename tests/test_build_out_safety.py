@@ -37,7 +37,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def build(project: Path, out: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "audio.cli", "build", "--content", "content",
+    return subprocess.run([sys.executable, "-m", "gentle_steps.deploy.cli", "build", "--content", "content",
                            "--out", out, "--voice", "tone", "--jobs", "1", "--cache", "cache"],
                           cwd=project, capture_output=True, text=True, check=False, timeout=300)
 

@@ -16,9 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from audio.cli import main
-from skill.packaging import FORBIDDEN_TOP_LEVEL, MAX_BYTES, build_zip
+from gentle_steps.deploy.cli import main
+from gentle_steps.deploy.lambda_zip import FORBIDDEN_TOP_LEVEL, MAX_BYTES, build_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000005"
@@ -68,10 +67,10 @@ import importlib.util, json, sys
 bundle, runtime, events_file = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path[:0] = [bundle]
 sys.path.append(runtime)
-leaks = [m for m in ("numpy", "onnxruntime", "piper", "pydub", "imageio_ffmpeg", "feedgen", "audio", "feed")
+leaks = [m for m in ("numpy", "onnxruntime", "piper", "pydub", "imageio_ffmpeg", "feedgen", "gentle_steps.audio", "gentle_steps.feed", "gentle_steps.deploy")
          if importlib.util.find_spec(m) is not None]
-from skill.lambda_function import handler
-import skill
+from gentle_steps.skill.lambda_function import handler
+import gentle_steps.skill as skill
 answers = [handler(event, None) for event in json.load(open(events_file))]
 print(json.dumps({"leaks": leaks, "skill_from": skill.__file__, "boto3_loaded": "boto3" in sys.modules,
                   "answers": answers}))
@@ -169,8 +168,8 @@ def test_zip_is_small_and_holds_only_the_skill_its_dependencies_and_the_catalog(
     assert not top & FORBIDDEN_TOP_LEVEL
     assert not {"boto3", "botocore", "s3transfer", "jmespath"} & top
     assert {"ask_sdk_core", "ask_sdk_model", "ask_sdk_runtime", "ask_sdk_dynamodb", "dateutil", "six.py",
-            "requests", "urllib3", "catalog.json", "skill"} <= top
-    skill_modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "skill").glob("*.py")}
+            "requests", "urllib3", "catalog.json", "gentle_steps"} <= top
+    skill_modules = {"gentle_steps/" + p.relative_to(ROOT).as_posix() for p in (ROOT / "skill").glob("*.py")}
     assert skill_modules <= names
     assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".so", ".pyd"))]
     with zipfile.ZipFile(package.path) as zf:
@@ -202,12 +201,12 @@ def test_bundled_bytecode_is_used_without_the_sources(dist, lambda_runtime, tmp_
     tag = sys.implementation.cache_tag
 
     assert first.bytecode == tag and first.size < MAX_BYTES
-    assert f"skill/__pycache__/lambda_function.{tag}.pyc" in first.entries
+    assert f"gentle_steps/skill/__pycache__/lambda_function.{tag}.pyc" in first.entries
     assert f"ask_sdk_model/__pycache__/request_envelope.{tag}.pyc" in first.entries
     task = tmp_path / "task"
     with zipfile.ZipFile(first.path) as zf:
         zf.extractall(task)
-    for module in ("skill/lambda_function.py", "skill/handlers.py", "ask_sdk_core/skill.py"):
+    for module in ("gentle_steps/skill/lambda_function.py", "gentle_steps/skill/handlers.py", "ask_sdk_core/skill.py"):
         (task / module).write_text("raise SystemExit('the source was compiled at cold start')\n", encoding="utf-8")
 
     out = run_bundle(task, lambda_runtime, [launch()], {}, tmp_path)

@@ -17,8 +17,8 @@ from conftest import use_fake_aws
 boto3 = pytest.importorskip("boto3")
 pytest.importorskip("moto.server")
 
-from audio.cli import main  # noqa: E402
-from feed.publish import IMMUTABLE, MEDIA, SHORT, TEXT_ASSET, cache_control, publish  # noqa: E402
+from gentle_steps.deploy.cli import main  # noqa: E402
+from gentle_steps.deploy.publish import IMMUTABLE, MEDIA, SHORT, TEXT_ASSET, cache_control, publish  # noqa: E402
 
 REGION = "eu-west-1"
 

@@ -52,7 +52,7 @@ def test_cfn_lint_would_catch_a_broken_template(tmp_path):
 
 def test_function_matches_the_package_and_the_skill(template):
     fn = template["Resources"]["SkillFunction"]["Properties"]
-    assert fn["Handler"] == "skill.lambda_function.handler"
+    assert fn["Handler"] == "gentle_steps.skill.lambda_function.handler"
     assert fn["Runtime"] == "python3.12" and fn["Architectures"] == ["arm64"]
     assert fn["MemorySize"] <= 512
     assert (TEMPLATE.parent / fn["CodeUri"]).resolve() == (TEMPLATE.parent.parent / "build" / "lambda.zip")

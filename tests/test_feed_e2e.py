@@ -16,12 +16,11 @@ from pathlib import Path
 import podcastparser
 import pytest
 import webvtt
+from gentle_steps.audio.model import Manifest
+from gentle_steps.feed.extensions import ITUNES_NS, PODCAST_NS
+from gentle_steps.feed.site import render_site
 from lxml import etree
 from lxml import html as lxml_html
-
-from audio.model import Manifest
-from feed.extensions import ITUNES_NS, PODCAST_NS
-from feed.site import render_site
 
 NS = {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
 

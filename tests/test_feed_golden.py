@@ -12,9 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from audio.model import Manifest
-from feed.site import render_site
+from gentle_steps.audio.model import Manifest
+from gentle_steps.feed.site import render_site
 
 GOLDEN = Path(__file__).parent / "golden"
 SITE = GOLDEN / "site"

@@ -16,12 +16,11 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from gentle_steps.audio.model import Manifest
+from gentle_steps.feed.extensions import ITUNES_NS, PODCAST_NS, PSC_NS, podcast_guid
+from gentle_steps.feed.rss import FeedError, build_feed, episode_guid
+from gentle_steps.feed.site import render_site
 from lxml import etree
-
-from audio.model import Manifest
-from feed.extensions import ITUNES_NS, PODCAST_NS, PSC_NS, podcast_guid
-from feed.rss import FeedError, build_feed, episode_guid
-from feed.site import render_site
 
 GOLDEN = Path(__file__).parent / "golden"
 NS = {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "psc": PSC_NS, "atom": "http://www.w3.org/2005/Atom",
@@ -185,7 +184,7 @@ def test_item_guid_never_changes_with_the_host(manifest, doc):
 
 
 def load_show(manifest):
-    from audio.settings import ShowSettings
+    from gentle_steps.audio.settings import ShowSettings
 
     return ShowSettings.from_dict(manifest.show)
 

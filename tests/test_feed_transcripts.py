@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 import webvtt
-
-from audio.model import Manifest
-from feed.site import render_site
-from feed.transcripts import SPEAKER, cues, to_json_chapters, to_json_transcript, to_srt, to_vtt
+from gentle_steps.audio.model import Manifest
+from gentle_steps.feed.site import render_site
+from gentle_steps.feed.transcripts import SPEAKER, cues, to_json_chapters, to_json_transcript, to_srt, to_vtt
 
 GOLDEN = Path(__file__).parent / "golden"
 

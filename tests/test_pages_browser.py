@@ -22,9 +22,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from audio.model import Manifest
-from feed.site import render_site
+from gentle_steps.audio.model import Manifest
+from gentle_steps.feed.site import render_site
 
 pytestmark = pytest.mark.browser
 

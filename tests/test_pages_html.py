@@ -8,11 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from gentle_steps.audio.model import Manifest
+from gentle_steps.feed.pages import split_decoration
+from gentle_steps.feed.site import render_site
 from lxml import html
-
-from audio.model import Manifest
-from feed.pages import split_decoration
-from feed.site import render_site
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -174,7 +173,7 @@ def test_a_heading_narrated_as_two_sentences_stays_one_heading(manifest):
     import copy
     import dataclasses
 
-    from feed.pages import render_episode
+    from gentle_steps.feed.pages import render_episode
 
     changed = copy.deepcopy(manifest)
     sec = changed.episodes[0].sections[2]
@@ -194,8 +193,8 @@ def test_a_heading_narrated_as_two_sentences_stays_one_heading(manifest):
 def test_text_only_crisis_lines_get_an_sms_link(manifest):
     import copy
 
-    from audio.settings import ShowSettings
-    from feed.pages import support_block
+    from gentle_steps.audio.settings import ShowSettings
+    from gentle_steps.feed.pages import support_block
 
     show = copy.deepcopy(manifest.show)
     show["crisis_resources"] = [{"name": "Crisis Text Line", "contact": "Text HOME to 741741", "spoken": "x"}]

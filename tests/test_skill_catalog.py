@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from skill import ssml
-from skill.catalog import CatalogError, load_catalog, parse_catalog
-from skill.tokens import make_token, parse_token, resolve
+from gentle_steps.skill import ssml
+from gentle_steps.skill.catalog import CatalogError, load_catalog, parse_catalog
+from gentle_steps.skill.tokens import make_token, parse_token, resolve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "skill" / "catalog.json"
 DATA = json.loads(FIXTURE.read_text(encoding="utf-8"))

@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from skill.catalog import load_catalog
-from skill.runtime import SkillRuntime
-from skill.state import SqlitePersistenceAdapter
+from gentle_steps.skill.catalog import load_catalog
+from gentle_steps.skill.runtime import SkillRuntime
+from gentle_steps.skill.state import SqlitePersistenceAdapter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "skill"
 GOLDEN = FIXTURES / "golden"

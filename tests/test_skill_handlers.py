@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-
-from skill import lambda_function
-from skill.handlers import GentleSteps
+from gentle_steps.skill import lambda_function
+from gentle_steps.skill.handlers import GentleSteps
 
 FIXTURES = Path(__file__).parent / "fixtures" / "skill"
 sys.path.insert(0, str(FIXTURES))
@@ -537,7 +536,7 @@ def test_a_failing_state_store_does_not_silence_the_skill(configure, tmp_path, b
         state.write_bytes(b"this is not a database" * 100)
     elif breakage == "unwritable":
         # A WAL database whose -wal and -shm files cannot be created (works even as root, unlike chmod).
-        from skill.state import SqlitePersistenceAdapter
+        from gentle_steps.skill.state import SqlitePersistenceAdapter
 
         SqlitePersistenceAdapter(state).save_attributes(user_envelope(), {"x": 1})
         for suffix in ("-wal", "-shm"):
@@ -592,11 +591,11 @@ class DecimalAdapter(AbstractPersistenceAdapter):
 
 
 def test_decimal_numbers_from_dynamodb_are_coerced(configure, monkeypatch):
-    import skill.dynamo
+    import gentle_steps.skill.dynamo
 
     adapter = DecimalAdapter()
     calls = []
-    monkeypatch.setattr(skill.dynamo, "make_adapter", lambda table: calls.append(table) or adapter)
+    monkeypatch.setattr(gentle_steps.skill.dynamo, "make_adapter", lambda table: calls.append(table) or adapter)
     ask = configure()
     monkeypatch.setenv("GENTLE_STEPS_TABLE", "gentle-steps-state")
     lambda_function.reset()

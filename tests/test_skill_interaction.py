@@ -8,9 +8,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
-from skill.catalog import parse_catalog, spoken_form
-from skill.interaction import (
+from gentle_steps.skill.catalog import parse_catalog, spoken_form
+from gentle_steps.skill.interaction import (
     BUILT_IN_INTENTS,
     PLACEHOLDER_ENDPOINT,
     SECTION_SLOT_TYPE,

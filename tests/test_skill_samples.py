@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from skill.runtime import SkillRuntime
-from skill.state import SqlitePersistenceAdapter
+from gentle_steps.skill.runtime import SkillRuntime
+from gentle_steps.skill.state import SqlitePersistenceAdapter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "skill"
 

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from gentle_steps.skill.runtime import SkillRuntime
+from gentle_steps.skill.state import SqlitePersistenceAdapter
+from gentle_steps.skill.verify import RequestVerifier
+from gentle_steps.skill.web import WebApp
 from hypothesis import HealthCheck, given, settings
-
-from skill.runtime import SkillRuntime
-from skill.state import SqlitePersistenceAdapter
-from skill.verify import RequestVerifier
-from skill.web import WebApp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "skill"
 sys.path.insert(0, str(FIXTURES))
@@ -43,7 +42,7 @@ def serve_command() -> list[str]:
     script = Path(sys.executable).with_name("gentle-steps")
     if script.exists():
         return [str(script), "serve"]
-    return [sys.executable, "-m", "audio.cli", "serve"]
+    return [sys.executable, "-m", "gentle_steps.deploy.cli", "serve"]
 
 
 class Server:

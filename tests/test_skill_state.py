@@ -11,8 +11,7 @@ import pytest
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.interfaces.system import SystemState
-
-from skill.state import SqlitePersistenceAdapter, StateStore, as_int
+from gentle_steps.skill.state import SqlitePersistenceAdapter, StateStore, as_int
 
 
 def envelope_for(user_id: str) -> RequestEnvelope:

@@ -8,11 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from skill.runtime import SkillRuntime
-from skill.state import SqlitePersistenceAdapter
-from skill.verify import RequestVerifier, VerificationError, check_cert_url
-from skill.web import WebApp
+from gentle_steps.skill.runtime import SkillRuntime
+from gentle_steps.skill.state import SqlitePersistenceAdapter
+from gentle_steps.skill.verify import RequestVerifier, VerificationError, check_cert_url
+from gentle_steps.skill.web import WebApp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "skill"
 sys.path.insert(0, str(FIXTURES))
@@ -242,14 +241,14 @@ def test_every_refusal_is_a_bare_400(app, pki):
 
 
 def test_the_default_trust_store_loads(monkeypatch):
-    from skill.verify import TRUST_ROOTS_ENV, load_trust_roots
+    from gentle_steps.skill.verify import TRUST_ROOTS_ENV, load_trust_roots
 
     monkeypatch.delenv(TRUST_ROOTS_ENV, raising=False)
     assert len(load_trust_roots()) > 50
 
 
 def test_the_trust_store_can_be_named_by_environment(monkeypatch, tmp_path, pki):
-    from skill.verify import TRUST_ROOTS_ENV, load_trust_roots
+    from gentle_steps.skill.verify import TRUST_ROOTS_ENV, load_trust_roots
 
     path = tmp_path / "roots.pem"
     path.write_bytes(b"junk before\n" + pki.root_pem + b"junk after\n")

@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from gentle_steps.skill.handlers import REQUEST_TYPES
+from gentle_steps.skill.runtime import SkillRuntime
+from gentle_steps.skill.state import SqlitePersistenceAdapter
+from gentle_steps.skill.web import WebApp, parse_range
 from hypothesis import HealthCheck, given, settings
-
-from skill.handlers import REQUEST_TYPES
-from skill.runtime import SkillRuntime
-from skill.state import SqlitePersistenceAdapter
-from skill.web import WebApp, parse_range
 
 FIXTURES = Path(__file__).parent / "fixtures" / "skill"
 sys.path.insert(0, str(FIXTURES))

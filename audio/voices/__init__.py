@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-ENGINES = {"piper": "audio.voices.piper", "gtts": "audio.voices.gtts", "tone": "audio.voices.tone"}
+ENGINES = {"piper": "gentle_steps.audio.voices.piper", "gtts": "gentle_steps.audio.voices.gtts", "tone": "gentle_steps.audio.voices.tone"}
 """Engine name -> module. ``tone`` is a deterministic test engine (no speech), for fast tests."""
 
 

@@ -8,8 +8,7 @@ import subprocess
 from importlib.metadata import version
 
 import numpy as np
-
-from audio.voices import VoiceError
+from gentle_steps.audio.voices import VoiceError
 
 SAMPLE_RATE = 22050
 HOST = "translate.google.com"

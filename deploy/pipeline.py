@@ -24,12 +24,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-
-from audio import __version__
-from audio.artwork import Artwork, load_artwork
-from audio.cache import Cache, digest
-from audio.catalog import build_catalog
-from audio.mastering import (
+from gentle_steps.audio import __version__
+from gentle_steps.audio.artwork import Artwork, load_artwork
+from gentle_steps.audio.cache import Cache, digest
+from gentle_steps.audio.catalog import build_catalog
+from gentle_steps.audio.mastering import (
     ALEXA,
     ALEXA_MAX_SECONDS,
     PODCAST,
@@ -40,10 +39,10 @@ from audio.mastering import (
     master,
     prepare,
 )
-from audio.model import Article, AudioFile, Episode, Manifest, Prompt, Section, Sentence
-from audio.readers import EXTENSIONS, ArticleError, read_article
-from audio.settings import SettingsError, ShowSettings, load_show, parse_show
-from audio.speech import (
+from gentle_steps.audio.model import Article, AudioFile, Episode, Manifest, Prompt, Section, Sentence
+from gentle_steps.audio.readers import EXTENSIONS, ArticleError, read_article
+from gentle_steps.audio.settings import SettingsError, ShowSettings, load_show, parse_show
+from gentle_steps.audio.speech import (
     PAUSES,
     LexiconError,
     Utterance,
@@ -53,8 +52,8 @@ from audio.speech import (
     speakable,
     split_long,
 )
-from audio.text import slugify, unique_slug
-from audio.voices import VoiceError, describe, load_voice, preflight, voice_module
+from gentle_steps.audio.text import slugify, unique_slug
+from gentle_steps.audio.voices import VoiceError, describe, load_voice, preflight, voice_module
 
 MAX_PROMPT_WORDS = 25
 """A grounding prompt is one breath: longer ones are refused with a warning."""
@@ -557,8 +556,8 @@ def _raw_show(content: Path) -> dict:
 
 def render_outputs(manifest: Manifest) -> dict[str, bytes]:
     """Manifest, catalog, skill package, feed and pages: everything computed from the manifest."""
-    from feed.site import render_site
-    from skill.interaction import build_skill_package
+    from gentle_steps.feed.site import render_site
+    from gentle_steps.skill.interaction import build_skill_package
 
     outputs = {"manifest.json": _json(manifest.to_dict())}
     catalog = build_catalog(manifest)

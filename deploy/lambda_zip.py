@@ -34,10 +34,13 @@ PROVIDED_BY_LAMBDA = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
 """Distributions the Lambda Python runtime already holds (AWS SDK for Python and its own dependencies)."""
 
 FORBIDDEN_TOP_LEVEL = frozenset({
-    "audio", "feed", "numpy", "scipy", "onnxruntime", "piper", "pydub", "imageio_ffmpeg", "feedgen", "lxml",
+    "numpy", "scipy", "onnxruntime", "piper", "pydub", "imageio_ffmpeg", "feedgen", "lxml",
     "boto3", "botocore",
 })
 """Top-level names that must never be in the zip: the build's stack (too big, and not for the skill) and the SDK."""
+
+FORBIDDEN_PACKAGES = frozenset({"gentle_steps/audio", "gentle_steps/feed", "gentle_steps/deploy"})
+"""Our own packages the skill never imports: only ``gentle_steps/skill`` goes into the zip."""
 
 LAMBDA_PYTHON = (3, 12)
 """Python version of the function (``Runtime: python3.12`` in deploy/template.yaml)."""
@@ -150,13 +153,16 @@ def _distribution_files(dist: metadata.Distribution) -> dict[str, Path]:
 
 
 def _skill_files(skill_dir: Path) -> dict[str, Path]:
-    """Archive name -> file for the ``skill`` package: its Python modules, nothing cached."""
+    """Archive name -> file for ``gentle_steps.skill``: its Python modules, nothing cached.
+
+    ``gentle_steps`` is a namespace package (no ``__init__.py``), so the zip needs only the skill's folder.
+    """
     files = {}
     for path in sorted(skill_dir.rglob("*.py")):
-        rel = path.relative_to(skill_dir.parent)
+        rel = path.relative_to(skill_dir)
         if "__pycache__" in rel.parts:
             continue
-        files[rel.as_posix()] = path
+        files[f"gentle_steps/skill/{rel.as_posix()}"] = path
     return files
 
 
@@ -217,7 +223,9 @@ def build_zip(dist_dir: Path, out: Path, *, bytecode: bool | None = None) -> Pac
     if bytecode is None:
         bytecode = sys.version_info[:2] == LAMBDA_PYTHON
     catalog = _check_catalog(dist_dir)
-    skill_dir = Path(__file__).resolve().parent
+    import gentle_steps.skill
+
+    skill_dir = Path(gentle_steps.skill.__file__).resolve().parent
     dists = runtime_distributions()
     files: dict[str, Path] = {}
     for dist in dists:
@@ -225,7 +233,8 @@ def build_zip(dist_dir: Path, out: Path, *, bytecode: bool | None = None) -> Pac
     files.update(_skill_files(skill_dir))
     files["catalog.json"] = catalog
 
-    bad = sorted({name.split("/")[0] for name in files} & FORBIDDEN_TOP_LEVEL)
+    bad = sorted(({name.split("/")[0] for name in files} & FORBIDDEN_TOP_LEVEL)
+                 | {"/".join(name.split("/")[:2]) for name in files} & FORBIDDEN_PACKAGES)
     if bad:
         raise PackagingError(f"refusing to package: {', '.join(bad)} would be inside the zip")
 

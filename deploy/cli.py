@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--skill-endpoint", default=None,
                        help="Alexa endpoint for skill-package/skill.json: a Lambda ARN or https URL (show.toml: skill_endpoint)")
     build.add_argument("--cache", default=None, help="synthesis cache folder (default: .cache/gentle-steps)")
-    build.set_defaults(module="audio.build")
+    build.set_defaults(module="gentle_steps.deploy.pipeline")
 
     serve = sub.add_parser("serve", help="serve dist/ and the Alexa skill (POST /alexa) on loopback")
     serve.add_argument("--dist", default="dist", help="built output to serve (default: dist)")
@@ -41,12 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--state", default=None, help="SQLite file for listener state (default: state.sqlite3)")
     serve.add_argument("--insecure-skip-verify", action="store_true",
                        help="skip Alexa request signature checks (local testing only)")
-    serve.set_defaults(module="skill.server")
+    serve.set_defaults(module="gentle_steps.skill.server")
 
     package = sub.add_parser("package-lambda", help="zip the skill and dist/catalog.json for AWS Lambda")
     package.add_argument("--dist", default="dist", help="built output holding catalog.json (default: dist)")
     package.add_argument("--out", default="build/lambda.zip", help="zip to write (default: build/lambda.zip)")
-    package.set_defaults(module="skill.packaging")
+    package.set_defaults(module="gentle_steps.deploy.lambda_zip")
 
     publish = sub.add_parser("publish", help="upload dist/ to an S3 bucket, changed files only, feed last")
     publish.add_argument("--dist", default="dist", help="built output to upload (default: dist)")
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--endpoint-url", default=None, help="S3-compatible endpoint (testing)")
     publish.add_argument("--distribution-id", default=None, help="CloudFront distribution to invalidate")
     publish.add_argument("--dry-run", action="store_true", help="print what would be uploaded, upload nothing")
-    publish.set_defaults(module="feed.publish")
+    publish.set_defaults(module="gentle_steps.deploy.publish")
     return parser
 
 
