@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from gentle_steps.audio.settings import SettingsError, ShowSettings
+
 SCHEMA_VERSION = 1
 """Version of ``manifest.json``. Bump it on any change a reader would notice."""
 
@@ -244,6 +246,46 @@ class Episode:
     """Neighbouring article title from the blog's navigation, if found."""
 
 
+@dataclass(frozen=True)
+class VoiceInfo:
+    """Which voice narrated the audio."""
+
+    engine: str
+    """``piper``, ``gtts`` or ``tone``."""
+
+    voice: str
+    """Voice name, e.g. ``en_US-joe-medium``."""
+
+    version: str
+    """Engine package version."""
+
+
+@dataclass(frozen=True)
+class ArtworkInfo:
+    """The show artwork as written to ``dist/``."""
+
+    path: str
+    """Path relative to ``dist/``."""
+
+    url: str
+    """Absolute URL."""
+
+    mime: str
+    """``image/png`` or ``image/jpeg``."""
+
+    width: int
+    """Pixels."""
+
+    height: int
+    """Pixels."""
+
+    bytes: int
+    """File size."""
+
+    sha256: str
+    """Hex digest of the file."""
+
+
 @dataclass
 class Manifest:
     """Everything the build knows, written to ``dist/manifest.json``; later stages read only this."""
@@ -251,10 +293,10 @@ class Manifest:
     base_url: str
     """The ``--base-url`` every absolute URL was built from (ends with ``/``)."""
 
-    show: dict[str, Any]
-    """The validated show settings as plain JSON (see ``audio.settings.ShowSettings.to_dict``)."""
+    show: ShowSettings
+    """The validated show settings (JSON: ``ShowSettings.to_dict``)."""
 
-    voice: dict[str, str]
+    voice: VoiceInfo
     """Engine, voice name and engine version that narrated the audio."""
 
     episodes: list[Episode]
@@ -263,15 +305,23 @@ class Manifest:
     prompts: list[Prompt] = field(default_factory=list)
     """Grounding prompts with their clips."""
 
-    artwork: dict[str, Any] = field(default_factory=dict)
-    """The show artwork in ``dist/``: path, url, mime, width, height, bytes, sha256."""
+    artwork: ArtworkInfo | None = None
+    """The show artwork in ``dist/`` (None only in hand-made manifests)."""
 
     schema_version: int = SCHEMA_VERSION
     """Manifest schema version."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict, keys in a fixed order."""
-        return asdict(self)
+        return {
+            "base_url": self.base_url,
+            "show": self.show.to_dict(),
+            "voice": asdict(self.voice),
+            "episodes": [asdict(ep) for ep in self.episodes],
+            "prompts": [asdict(p) for p in self.prompts],
+            "artwork": asdict(self.artwork) if self.artwork else {},
+            "schema_version": self.schema_version,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
@@ -302,16 +352,17 @@ class Manifest:
                 for ep in data["episodes"]
             ]
             prompts = [Prompt(**{**p, "audio": AudioFile(**p["audio"])}) for p in data.get("prompts", [])]
+            artwork = data.get("artwork") or None
             return cls(
                 base_url=data["base_url"],
-                show=data["show"],
-                voice=data["voice"],
+                show=ShowSettings.from_dict(data["show"]),
+                voice=VoiceInfo(**data["voice"]),
                 episodes=episodes,
                 prompts=prompts,
-                artwork=data.get("artwork", {}),
+                artwork=ArtworkInfo(**artwork) if artwork else None,
                 schema_version=version,
             )
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, SettingsError) as exc:
             raise ManifestError(f"manifest: malformed ({exc})") from exc
 
     def all_audio(self) -> list[AudioFile]:

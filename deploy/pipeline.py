@@ -12,7 +12,6 @@ import json
 import multiprocessing
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -27,7 +26,6 @@ import numpy as np
 from gentle_steps.audio import __version__
 from gentle_steps.audio.artwork import Artwork, load_artwork
 from gentle_steps.audio.cache import Cache, digest
-from gentle_steps.audio.catalog import build_catalog
 from gentle_steps.audio.mastering import (
     ALEXA,
     ALEXA_MAX_SECONDS,
@@ -39,7 +37,17 @@ from gentle_steps.audio.mastering import (
     master,
     prepare,
 )
-from gentle_steps.audio.model import Article, AudioFile, Episode, Manifest, Prompt, Section, Sentence
+from gentle_steps.audio.model import (
+    Article,
+    ArtworkInfo,
+    AudioFile,
+    Episode,
+    Manifest,
+    Prompt,
+    Section,
+    Sentence,
+    VoiceInfo,
+)
 from gentle_steps.audio.readers import EXTENSIONS, ArticleError, read_article
 from gentle_steps.audio.settings import SettingsError, ShowSettings, load_show, parse_show
 from gentle_steps.audio.speech import (
@@ -54,6 +62,13 @@ from gentle_steps.audio.speech import (
 )
 from gentle_steps.audio.text import slugify, unique_slug
 from gentle_steps.audio.voices import VoiceError, describe, load_voice, preflight, voice_module
+from gentle_steps.deploy.output import (
+    OutputError,
+    check_out,
+    default_cache,
+    encode,
+    write_atomically,
+)
 
 MAX_PROMPT_WORDS = 25
 """A grounding prompt is one breath: longer ones are refused with a warning."""
@@ -370,7 +385,10 @@ def build(options: BuildOptions) -> BuildReport:
     content = options.content
     if not content.is_dir():
         raise BuildError(f"{content}: content folder not found")
-    check_out(options.out, content, options.cache or default_cache(content))
+    try:
+        check_out(options.out, content, options.cache or default_cache(content))
+    except OutputError as exc:
+        raise BuildError(str(exc)) from None
     base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
     if not re.match(r"^https?://[^\s/]+/\S*$", base_url):
         raise BuildError(f"--base-url {options.base_url!r}: must be an http(s) URL")
@@ -524,16 +542,15 @@ def build(options: BuildOptions) -> BuildReport:
                                   audio=audio_file(f"prompts/{pid}.mp3", ALEXA)))
 
     art_path = f"artwork.{artwork.extension}"
-    manifest = Manifest(base_url=base_url, show=show.to_dict(), voice=voice, episodes=episodes_out,
+    manifest = Manifest(base_url=base_url, show=show, voice=VoiceInfo(**voice), episodes=episodes_out,
                         prompts=prompts_out,
-                        artwork={"path": art_path, "url": base_url + art_path, "mime": artwork.mime,
-                                 "width": artwork.width, "height": artwork.height, "bytes": len(artwork.data),
-                                 "sha256": hashlib.sha256(artwork.data).hexdigest()})
+                        artwork=ArtworkInfo(path=art_path, url=base_url + art_path, mime=artwork.mime,
+                                            width=artwork.width, height=artwork.height, bytes=len(artwork.data),
+                                            sha256=hashlib.sha256(artwork.data).hexdigest()))
 
     # Phase 1c: everything derived from the finished manifest.
     outputs: dict[str, bytes] = {path: data for path, (data, _) in files.items()}
     outputs[art_path] = artwork.data
-    outputs[OUTPUT_MARKER] = _MARKER_TEXT
     try:
         outputs.update(render_outputs(manifest))
     except ValueError as exc:  # FeedError, an invalid skill package: content problems, named in the message
@@ -556,21 +573,18 @@ def _raw_show(content: Path) -> dict:
 
 def render_outputs(manifest: Manifest) -> dict[str, bytes]:
     """Manifest, catalog, skill package, feed and pages: everything computed from the manifest."""
+    from gentle_steps.deploy.catalog import catalog_for
     from gentle_steps.feed.site import render_site
     from gentle_steps.skill.interaction import build_skill_package
 
-    outputs = {"manifest.json": _json(manifest.to_dict())}
-    catalog = build_catalog(manifest)
-    outputs["catalog.json"] = _json(catalog)
-    endpoint = manifest.show.get("skill_endpoint") or None
-    for path, data in build_skill_package(catalog, manifest.show, endpoint).items():
-        outputs[f"skill-package/{path}"] = data
-    outputs.update(render_site(manifest))
-    return outputs
-
-
-def _json(data: object) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    files: dict[str, object] = {"manifest.json": manifest.to_dict()}
+    catalog = catalog_for(manifest)
+    files["catalog.json"] = catalog.to_dict()
+    endpoint = manifest.show.skill_endpoint or None
+    for path, data in build_skill_package(catalog, manifest.show.to_dict(), endpoint).items():
+        files[f"skill-package/{path}"] = data
+    files.update(render_site(manifest))
+    return encode(files)
 
 
 def _plan_episode(article: Article, number: int, show: ShowSettings, lexicon: dict[str, str],
@@ -678,111 +692,6 @@ def _layout_episode(ep: PlannedEpisode, cache: Cache, rate: int, premastered: li
     ends = starts[1:] + [episode_pos + int(edge[1])]
     chapters = [(_ms(a, rate), _ms(b, rate)) for a, b in zip(starts, ends, strict=True)]
     return Layout(tuple(episode_parts), rate), {"sentences": sentences_by_section, "chapters": chapters}
-
-
-# --- Writing ------------------------------------------------------------------------------------------------
-
-OUTPUT_MARKER = ".gentle-steps-output"
-"""A file every output folder holds: only a folder with it (or a manifest of ours) is ever replaced."""
-
-_MARKER_TEXT = b"This folder is written by gentle-steps build and replaced whole on every build.\n"
-
-
-def default_cache(content: Path) -> Path:
-    """The synthesis cache beside the content folder."""
-    return content.resolve().parent / ".cache" / "gentle-steps"
-
-
-def _is_previous_output(folder: Path) -> bool:
-    if (folder / OUTPUT_MARKER).is_file():
-        return True
-    try:  # an output written before the marker existed
-        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and "schema_version" in data and "episodes" in data
-
-
-def _holds(outer: Path, inner: Path) -> bool:
-    return inner == outer or outer in inner.parents
-
-
-def check_out(out: Path, content: Path, cache: Path) -> None:
-    """Refuse an output folder whose replacement would lose anything the author made.
-
-    The build replaces ``out`` whole, so it must be new, empty, or a previous output of ours; never the
-    current folder, the content, the cache, a git work tree, a file, or a folder that holds any of them.
-    """
-    name = str(out)
-    if not name.strip():
-        raise BuildError("--out is empty; name the output folder, e.g. --out dist")
-    where = f"--out {name!r}"
-    target = Path(os.path.abspath(out))
-    resolved = target.resolve()
-    if target.is_symlink():
-        raise BuildError(f"{where} is a symbolic link; name the folder itself")
-    if resolved.exists() and not resolved.is_dir():
-        raise BuildError(f"{where} is a file, not a folder; name a new folder, e.g. --out dist")
-    if _holds(resolved, Path.cwd().resolve()):
-        raise BuildError(f"{where} is the current folder (or holds it); name a new folder, e.g. --out dist")
-    content, cache = content.resolve(), cache.resolve()
-    if _holds(resolved, content):
-        raise BuildError(f"{where} holds the content folder {content}; name a new folder, e.g. --out dist")
-    if _holds(content, resolved):
-        raise BuildError(f"{where} is inside the content folder {content}; name a folder outside it")
-    if _holds(resolved, cache) or _holds(cache, resolved):
-        raise BuildError(f"{where} holds the cache {cache} (or is inside it); name another folder")
-    if not resolved.exists():
-        return
-    if (resolved / ".git").exists():
-        raise BuildError(f"{where} is a git work tree; name a new folder, e.g. --out dist")
-    if any(resolved.iterdir()) and not _is_previous_output(resolved):
-        raise BuildError(f"{where} is not a previous Gentle Steps output (it has no {OUTPUT_MARKER} file) "
-                         "and is not empty; name a new or empty folder")
-
-
-
-def write_atomically(out: Path, outputs: dict[str, bytes]) -> None:
-    """Write every output into a sibling temporary folder, then swap it into place with renames."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        for rel, data in sorted(outputs.items()):
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        if out.exists():
-            os.rename(out, old)
-        os.rename(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _recover(out: Path) -> None:
-    """Undo what a build killed mid-swap left: restore the old output, remove stale temporary folders."""
-    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
-    if not out.exists() and olds:
-        os.rename(olds[-1], out)
-        olds = olds[:-1]
-    for stale in olds + list(out.parent.glob(f".{out.name}.tmp-*")):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
-            continue
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
 
 
 # --- Command ------------------------------------------------------------------------------------------------

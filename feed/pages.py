@@ -193,7 +193,7 @@ def _section_transcript(section: Section, audio_href: str) -> list[str]:
 
 def render_episode(manifest: Manifest, episode: Episode) -> str:
     """The listening page of one episode."""
-    show = ShowSettings.from_dict(manifest.show)
+    show = manifest.show
     here = episode_dir(episode)
     audio = escape(relative(episode.audio.path, here))
     files = [
@@ -270,7 +270,7 @@ def render_episode(manifest: Manifest, episode: Episode) -> str:
 
 def render_index(manifest: Manifest) -> str:
     """The show's home page: episodes (newest first), how to subscribe, how to ask the Alexa skill."""
-    show = ShowSettings.from_dict(manifest.show)
+    show = manifest.show
     url = feed_url(manifest)
     # Written as people see it; Alexa matches the spoken words whatever their case.
     name = escape(show.invocation_name.title())

@@ -98,13 +98,13 @@ def _check_image(url: str) -> str:
 
 def build_feed(manifest: Manifest) -> bytes:
     """The feed for ``manifest`` as UTF-8 XML bytes, byte-identical for an unchanged manifest."""
-    show = ShowSettings.from_dict(manifest.show)
+    show = manifest.show
     if not manifest.episodes:
         raise FeedError("manifest has no episodes; a podcast feed needs at least one")
     if len(show.description.encode()) > 4000:
         raise FeedError("show description is longer than 4000 bytes (Apple's limit)")
     self_url = feed_url(manifest)
-    image = _check_image(manifest.artwork.get("url", ""))
+    image = _check_image(manifest.artwork.url if manifest.artwork else "")
 
     fg = FeedGenerator()
     fg.load_extension("podcast")

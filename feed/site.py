@@ -9,10 +9,9 @@ from __future__ import annotations
 from importlib import resources
 
 from gentle_steps.audio.model import Manifest
-from gentle_steps.audio.settings import ShowSettings
 from gentle_steps.feed.pages import episode_dir, render_episode, render_index
 from gentle_steps.feed.rss import FEED_PATH, FeedError, build_feed, page_url
-from gentle_steps.feed.transcripts import dumps, to_json_chapters, to_json_transcript, to_srt, to_vtt
+from gentle_steps.feed.transcripts import to_json_chapters, to_json_transcript, to_srt, to_vtt
 
 STATIC_FILES = ("style.css", "player.js")
 """Shared assets copied to ``dist/static/``."""
@@ -43,7 +42,7 @@ def render_site(manifest: Manifest) -> dict[str, bytes]:
     if not manifest.base_url.endswith("/"):
         raise FeedError(f"base_url {manifest.base_url!r} must end with '/'")
     _check_ids(manifest)
-    show = ShowSettings.from_dict(manifest.show)
+    show = manifest.show
     files: dict[str, bytes] = {FEED_PATH: build_feed(manifest), "index.html": render_index(manifest).encode()}
     for name in STATIC_FILES:
         files[f"static/{name}"] = resources.files("gentle_steps.feed").joinpath(f"static/{name}").read_bytes()
@@ -52,6 +51,6 @@ def render_site(manifest: Manifest) -> dict[str, bytes]:
         files[f"{folder}/index.html"] = render_episode(manifest, ep).encode()
         files[f"{folder}/transcript.vtt"] = to_vtt(ep).encode()
         files[f"{folder}/transcript.srt"] = to_srt(ep).encode()
-        files[f"{folder}/transcript.json"] = dumps(to_json_transcript(ep)).encode()
-        files[f"{folder}/chapters.json"] = dumps(to_json_chapters(ep, show.title, page_url(manifest, ep))).encode()
+        files[f"{folder}/transcript.json"] = to_json_transcript(ep)
+        files[f"{folder}/chapters.json"] = to_json_chapters(ep, show.title, page_url(manifest, ep))
     return dict(sorted(files.items()))

@@ -6,7 +6,6 @@ never the respelling the voice was given. Headings are cues of their own because
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,8 +122,3 @@ def to_json_chapters(episode: Episode, show_title: str, page_url: str) -> dict[s
             for (start, end, title), sec in zip(chapters(episode), episode.sections, strict=True)
         ],
     }
-
-
-def dumps(data: dict[str, Any]) -> str:
-    """JSON as every generated file writes it: UTF-8 text, two-space indent, fixed key order, final newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,7 +1,8 @@
-"""The catalog the skill speaks from: ``dist/catalog.json``, loaded and validated once.
+"""The catalog the skill speaks from: ``dist/catalog.json``. This module owns its shape.
 
-The build writes the file (``audio/catalog.py`` defines its shape); this module only reads it, so the skill never
-imports the narration stack. Every error names the file and the field.
+The build fills these dataclasses (``deploy/catalog.py``) and writes them with :meth:`Catalog.to_dict`; the skill
+reads the file back with :func:`load_catalog`, validated once, every error naming the file and the field. The
+skill never imports the narration stack.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 CATALOG_SCHEMA_VERSION = 1
@@ -151,6 +152,14 @@ class Catalog:
     prompts: tuple[Prompt, ...]
     """Grounding prompts; at least one."""
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready catalog, keys in a fixed order (a section's episode id is implied by its episode)."""
+        data = {"schema_version": CATALOG_SCHEMA_VERSION, **asdict(self)}
+        for episode in data["episodes"]:
+            for section in episode["sections"]:
+                del section["episode_id"]
+        return data
+
     @property
     def https(self) -> bool:
         """Whether the audio is served over https (Alexa plays SSML audio only from https URLs)."""
@@ -221,12 +230,36 @@ _FILLER = {"the", "a", "an", "about", "part", "section", "on", "of", "to", "is",
 def spoken_form(text: str) -> str:
     """Text as a listener would say it: lowercase words, apostrophes kept, other punctuation dropped.
 
-    The build's catalog writer (``audio.catalog``) uses this same function for synonyms, so slot values,
-    synonyms and what Alexa hears compare equal.
+    :func:`synonyms_for` (used by the build) goes through this same function, so slot values, synonyms and
+    what Alexa hears compare equal.
     """
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower().replace("&", " and ")
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
     return " ".join(w.strip("'") for w in text.split() if w.strip("'"))
+
+
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+             "eleventh", "twelfth"]
+_NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_LEADING = {"what", "why", "how", "the", "a", "an", "if", "but", "is", "are", "can", "you", "your", "when"}
+_TRAILING_NOISE = {"actually", "alone", "right", "now", "really"}
+
+
+def synonyms_for(title: str, index: int) -> list[str]:
+    """Other ways a listener may name a section: its key words, and "part three" / "the third section"."""
+    full = spoken_form(title)
+    words = full.split()
+    found: list[str] = []
+    trimmed = list(words)
+    while len(trimmed) > 2 and trimmed[0] in _LEADING:
+        trimmed.pop(0)
+    for candidate in (" ".join(trimmed), " ".join(w for w in trimmed if w not in _TRAILING_NOISE)):
+        if candidate and candidate != full and candidate not in found:
+            found.append(candidate)
+    if index < len(_NUMBERS):
+        found += [f"part {_NUMBERS[index]}", f"section {_NUMBERS[index]}", f"the {_ORDINALS[index]} section",
+                  f"the {_ORDINALS[index]} part"]
+    return found
 
 
 def load_catalog(path: str | os.PathLike[str]) -> Catalog:

@@ -11,11 +11,10 @@ The endpoint in ``skill.json`` is a placeholder unless one is given: point it at
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from gentle_steps.skill.catalog import Catalog, parse_catalog, spoken_form
+from gentle_steps.skill.catalog import Catalog, spoken_form
 
 SECTION_SLOT_TYPE = "SECTION_NAME"
 """Custom slot type listing the sections."""
@@ -241,35 +240,39 @@ def build_manifest(catalog: Catalog, show: dict[str, Any], endpoint: str | None 
     }
 
 
-def _dump(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+def _sorted(data: Any) -> Any:
+    """``data`` with every object's keys in sorted order (the ASK CLI's own files are written that way)."""
+    if isinstance(data, dict):
+        return {key: _sorted(data[key]) for key in sorted(data)}
+    if isinstance(data, list):
+        return [_sorted(item) for item in data]
+    return data
 
 
-def build_skill_package(catalog: dict[str, Any], show: dict[str, Any], endpoint: str | None = None) -> dict[str, bytes]:
-    """The skill package files (relative path -> bytes; deterministic) for a catalog dict and the show dict.
+def build_skill_package(catalog: Catalog, show: dict[str, Any], endpoint: str | None = None) -> dict[str, Any]:
+    """The skill package files (relative path -> JSON-ready object; deterministic) for a catalog and the show.
 
     Raises ``ValueError`` naming every problem :func:`check_skill_package` finds.
     """
-    parsed = parse_catalog(catalog)
-    locale = show.get("language") or parsed.show.language
+    locale = show.get("language") or catalog.show.language
     files = {
-        "skill.json": _dump(build_manifest(parsed, show, endpoint)),
-        f"interactionModels/custom/{locale}.json": _dump(build_interaction_model(parsed)),
+        "skill.json": _sorted(build_manifest(catalog, show, endpoint)),
+        f"interactionModels/custom/{locale}.json": _sorted(build_interaction_model(catalog)),
     }
-    problems = check_skill_package(files, parsed)
+    problems = check_skill_package(files, catalog)
     if problems:
         raise ValueError("skill package is not valid: " + "; ".join(problems))
     return files
 
 
-def check_skill_package(files: dict[str, bytes], catalog: Catalog) -> list[str]:
+def check_skill_package(files: dict[str, Any], catalog: Catalog) -> list[str]:
     """Every problem with a built package: samples, slot values, example phrases, invocation name."""
     problems: list[str] = []
-    manifest = json.loads(files["skill.json"])["manifest"]
+    manifest = files["skill.json"]["manifest"]
     models = [p for p in files if p.startswith("interactionModels/custom/")]
     if len(models) != 1:
         return ["expected exactly one interaction model"]
-    language = json.loads(files[models[0]])["interactionModel"]["languageModel"]
+    language = files[models[0]]["interactionModel"]["languageModel"]
     invocation = language["invocationName"]
     problems += check_invocation_name(invocation)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from gentle_steps.audio.model import SCHEMA_VERSION, Manifest
-from gentle_steps.deploy import pipeline as build_module
 from gentle_steps.deploy.cli import main
+from gentle_steps.deploy.output import OUTPUT_MARKER, recover
 from gentle_steps.deploy.pipeline import BuildError, BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +136,7 @@ def test_interrupted_swap_is_recovered(tmp_path: Path):
     old = tmp_path / ".dist.old-999999"
     old.mkdir()
     (old / "feed.xml").write_text("previous", encoding="utf-8")
-    build_module._recover(tmp_path / "dist")
+    recover(tmp_path / "dist")
     assert (tmp_path / "dist" / "feed.xml").read_text(encoding="utf-8") == "previous"
 
 
@@ -156,7 +156,7 @@ def _prepare(content_copy: Path, tmp_path: Path) -> tuple[list[str], dict[str, s
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "feed.xml").write_text("the previous feed", encoding="utf-8")
-    (dist / build_module.OUTPUT_MARKER).write_text("", encoding="utf-8")
+    (dist / OUTPUT_MARKER).write_text("", encoding="utf-8")
     args = ["--content", str(content_copy), "--out", str(dist), "--voice", "tone", "--jobs", "1",
             "--cache", str(tmp_path / "cache")]
     return args, tree_hashes(dist)

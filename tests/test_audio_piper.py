@@ -100,7 +100,7 @@ def test_episode_id3_chapters_match_the_sections(seed_dist: Path, manifest: Mani
     assert [c.start_time for c in chapters] == [s.episode_start_ms for s in episode.sections]
     assert [c.end_time for c in chapters] == [s.episode_end_ms for s in episode.sections]
     assert abs(chapters[-1].end_time - episode.audio.duration_ms) <= 50
-    assert tags["TALB"].text[0] == manifest.show["title"] and tags["TIT2"].text[0] == episode.title
+    assert tags["TALB"].text[0] == manifest.show.title and tags["TIT2"].text[0] == episode.title
     assert tags.getall("APIC"), "cover art is embedded"
     section_tags = ID3(seed_dist / episode.sections[2].audio.path)
     assert section_tags["TRCK"].text[0] == f"3/{len(episode.sections)}"

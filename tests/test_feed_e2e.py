@@ -17,6 +17,7 @@ import podcastparser
 import pytest
 import webvtt
 from gentle_steps.audio.model import Manifest
+from gentle_steps.deploy.output import encode
 from gentle_steps.feed.extensions import ITUNES_NS, PODCAST_NS
 from gentle_steps.feed.site import render_site
 from lxml import etree
@@ -45,7 +46,7 @@ def manifest(dist) -> Manifest:
 @pytest.fixture(scope="module")
 def files(dist, manifest) -> dict[str, bytes]:
     """What the feed stage wrote into dist/ (checked equal to a fresh render)."""
-    rendered = render_site(manifest)
+    rendered = encode(render_site(manifest))
     for rel, data in rendered.items():
         assert (dist / rel).is_file(), f"the build did not write {rel}"
         assert (dist / rel).read_bytes() == data, f"dist/{rel} differs from render_site(manifest)"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from gentle_steps.audio.model import Manifest
+from gentle_steps.deploy.output import encode
 from gentle_steps.feed.site import render_site
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -21,7 +22,7 @@ SITE = GOLDEN / "site"
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, bytes]:
-    return render_site(Manifest.from_dict(json.loads((GOLDEN / "manifest.json").read_text(encoding="utf-8"))))
+    return encode(render_site(Manifest.from_dict(json.loads((GOLDEN / "manifest.json").read_text(encoding="utf-8")))))
 
 
 def test_golden_covers_feed_transcript_chapters_and_page():

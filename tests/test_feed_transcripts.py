@@ -127,5 +127,5 @@ def test_site_has_every_file_for_every_episode(manifest):
             assert f"episodes/{ep.id}/{name}" in files
     for name in ("feed.xml", "index.html", "static/style.css", "static/player.js"):
         assert name in files
-    assert all(isinstance(v, bytes) for v in files.values())
+    assert all(isinstance(v, bytes | dict) for v in files.values())
     assert all("\\" not in k and not k.startswith("/") for k in files)

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from gentle_steps.audio.model import Manifest
+from gentle_steps.deploy.output import encode
 from gentle_steps.feed.site import render_site
 
 pytestmark = pytest.mark.browser
@@ -140,7 +141,7 @@ def manifest() -> Manifest:
 def site(manifest, tmp_path_factory) -> str:
     """The rendered site plus real episode MP3s, served over HTTP; yields the base URL."""
     root = tmp_path_factory.mktemp("dist")
-    for rel, data in render_site(manifest).items():
+    for rel, data in encode(render_site(manifest)).items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
     for ep in manifest.episodes:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from gentle_steps.audio.model import Manifest
+from gentle_steps.deploy.output import encode
 from gentle_steps.feed.pages import split_decoration
 from gentle_steps.feed.site import render_site
 from lxml import html
@@ -23,7 +24,7 @@ def manifest() -> Manifest:
 
 @pytest.fixture(scope="module")
 def files(manifest) -> dict[str, bytes]:
-    return render_site(manifest)
+    return encode(render_site(manifest))
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def text(el) -> str:
 def test_every_page_has_lang_title_one_h1_and_a_skip_link(pages, manifest):
     for path, doc in pages.items():
         assert doc.get("lang") == "en-US", path
-        assert manifest.show["title"] in doc.findtext(".//title"), path
+        assert manifest.show.title in doc.findtext(".//title"), path
         assert len(doc.xpath("//h1")) == 1, path
         first_link = doc.xpath("//body//a")[0]
         assert first_link.get("href") == "#main" and "Skip" in text(first_link), path
@@ -69,9 +70,9 @@ def test_support_block_is_identical_and_in_the_same_place_everywhere(pages, mani
         blocks.add(html.tostring(support))
     assert len(blocks) == 1
     block = html.fromstring(blocks.pop())
-    assert manifest.show["disclaimer"] in text(block)
-    for resource in manifest.show["crisis_resources"]:
-        assert resource["name"] in text(block)
+    assert manifest.show.disclaimer in text(block)
+    for resource in manifest.show.crisis_resources:
+        assert resource.name in text(block)
     assert block.xpath(".//a[@href='tel:988']") and block.xpath(".//a[@href='tel:18007997233']")
 
 
@@ -146,7 +147,7 @@ def test_index_lists_episodes_subscription_and_alexa(pages, manifest):
 
 
 def test_every_relative_link_resolves_inside_dist(pages, files, manifest):
-    audio = {f.path for f in manifest.all_audio()} | {manifest.artwork["path"]}
+    audio = {f.path for f in manifest.all_audio()} | {manifest.artwork.path}
     for path, doc in pages.items():
         here = posixpath.dirname(path)
         for _el, _attr, link, _pos in doc.iterlinks():
@@ -191,12 +192,12 @@ def test_a_heading_narrated_as_two_sentences_stays_one_heading(manifest):
 
 
 def test_text_only_crisis_lines_get_an_sms_link(manifest):
-    import copy
+    import dataclasses
 
-    from gentle_steps.audio.settings import ShowSettings
+    from gentle_steps.audio.settings import CrisisResource
     from gentle_steps.feed.pages import support_block
 
-    show = copy.deepcopy(manifest.show)
-    show["crisis_resources"] = [{"name": "Crisis Text Line", "contact": "Text HOME to 741741", "spoken": "x"}]
-    block = html.fromstring(support_block(ShowSettings.from_dict(show)))
+    show = dataclasses.replace(manifest.show, crisis_resources=(
+        CrisisResource(name="Crisis Text Line", contact="Text HOME to 741741", spoken="x"),))
+    block = html.fromstring(support_block(show))
     assert block.xpath(".//a/@href") == ["sms:741741"]

@@ -31,23 +31,23 @@ def show_dict() -> dict:
 
 @pytest.fixture(scope="module")
 def package():
-    return build_skill_package(CATALOG, show_dict())
+    return build_skill_package(parse_catalog(CATALOG), show_dict())
 
 
 def model(package) -> dict:
-    return json.loads(package["interactionModels/custom/en-US.json"])["interactionModel"]["languageModel"]
+    return package["interactionModels/custom/en-US.json"]["interactionModel"]["languageModel"]
 
 
 def manifest(package) -> dict:
-    return json.loads(package["skill.json"])["manifest"]
+    return package["skill.json"]["manifest"]
 
 
 def test_the_package_has_the_ask_cli_layout_and_is_deterministic(package):
     assert set(package) == {"skill.json", "interactionModels/custom/en-US.json"}
-    again = build_skill_package(json.loads(json.dumps(CATALOG)), show_dict())
+    again = build_skill_package(parse_catalog(json.loads(json.dumps(CATALOG))), show_dict())
     assert again == package
     for data in package.values():
-        assert data.endswith(b"}\n")
+        assert isinstance(data, dict)
 
 
 def test_no_utterance_is_in_two_intents(package):
@@ -118,7 +118,7 @@ def test_the_manifest_declares_audio_player_category_urls_and_the_disclaimer(pac
 
 def test_the_endpoint_can_be_a_lambda_arn():
     arn = "arn:aws:lambda:us-east-1:123456789012:function:gentle-steps"
-    data = json.loads(build_skill_package(CATALOG, show_dict(), endpoint=arn)["skill.json"])
+    data = build_skill_package(parse_catalog(CATALOG), show_dict(), endpoint=arn)["skill.json"]
     assert data["manifest"]["apis"]["custom"]["endpoint"] == {"uri": arn}
 
 
@@ -134,21 +134,21 @@ def test_an_invalid_package_is_refused_with_every_problem_named():
     data = json.loads(json.dumps(CATALOG))
     data["show"]["invocation_name"] = "alexa"
     with pytest.raises(ValueError) as raised:
-        build_skill_package(data, {**show_dict(), "invocation_name": "alexa"})
+        build_skill_package(parse_catalog(data), {**show_dict(), "invocation_name": "alexa"})
     assert "two words" in str(raised.value) and "forbids" in str(raised.value)
 
 
 def test_the_checker_catches_duplicates_missing_values_and_bad_phrases(package):
-    broken_model = json.loads(package["interactionModels/custom/en-US.json"])
+    broken_model = json.loads(json.dumps(package["interactionModels/custom/en-US.json"]))
     language = broken_model["interactionModel"]["languageModel"]
     intents = {i["name"]: i for i in language["intents"]}
     intents["PlayEpisodeIntent"]["samples"].append("give me a grounding message")
     language["types"][0]["values"].pop()
-    broken_manifest = json.loads(package["skill.json"])
+    broken_manifest = json.loads(json.dumps(package["skill.json"]))
     broken_manifest["manifest"]["publishingInformation"]["locales"]["en-US"]["examplePhrases"].append(
         "Alexa, ask gentle steps to sing")
-    problems = check_skill_package({"skill.json": json.dumps(broken_manifest).encode(),
-                                    "interactionModels/custom/en-US.json": json.dumps(broken_model).encode()},
+    problems = check_skill_package({"skill.json": broken_manifest,
+                                    "interactionModels/custom/en-US.json": broken_model},
                                    parse_catalog(CATALOG))
     text = " | ".join(problems)
     assert "is in both GroundingIntent and PlayEpisodeIntent" in text
@@ -161,16 +161,16 @@ def test_a_section_title_shared_by_two_episodes_is_one_value():
     second = json.loads(json.dumps(data["episodes"][0]))
     second.update(id="another-article", number=2, title="Another Article")
     data["episodes"].append(second)
-    files = build_skill_package(data, show_dict())
-    values = json.loads(files["interactionModels/custom/en-US.json"])["interactionModel"]["languageModel"]["types"][0]
+    files = build_skill_package(parse_catalog(data), show_dict())
+    values = files["interactionModels/custom/en-US.json"]["interactionModel"]["languageModel"]["types"][0]
     assert len(values["values"]) == len(second["sections"])
 
 
 def test_a_synonym_never_pushes_out_another_sections_title():
     data = json.loads(json.dumps(CATALOG))
     data["episodes"][0]["sections"][0]["synonyms"].append("betrayal is a trauma")
-    files = build_skill_package(data, show_dict())
-    values = json.loads(files["interactionModels/custom/en-US.json"])["interactionModel"]["languageModel"]["types"][0]
+    files = build_skill_package(parse_catalog(data), show_dict())
+    values = files["interactionModels/custom/en-US.json"]["interactionModel"]["languageModel"]["types"][0]
     by_id = {v["id"].split(".", 1)[1]: v["name"] for v in values["values"]}
     assert by_id["betrayal-is-a-trauma"]["value"] == "betrayal is a trauma"
     assert "betrayal is a trauma" not in by_id["introduction"].get("synonyms", [])
@@ -183,8 +183,8 @@ def test_a_title_shared_by_two_episodes_is_one_value_and_the_package_stays_valid
     second = copy.deepcopy(catalog["episodes"][0])
     second["id"], second["number"], second["title"] = "another-episode", 2, "Another Episode"
     catalog["episodes"].append(second)
-    files = build_skill_package(catalog, show_dict())
-    values = json.loads(files["interactionModels/custom/en-US.json"])["interactionModel"]["languageModel"]["types"][0]["values"]
+    files = build_skill_package(parse_catalog(catalog), show_dict())
+    values = files["interactionModels/custom/en-US.json"]["interactionModel"]["languageModel"]["types"][0]["values"]
     ids = [v["id"] for v in values]
     assert len(ids) == len(set(ids))
     assert "another-episode.introduction" in ids  # the newest episode's section wins a shared title
