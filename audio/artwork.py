@@ -94,3 +94,23 @@ def _finish(image, ext: str) -> Artwork:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return Artwork(buffer.getvalue(), "image/png", ext, image.width, image.height, _thumbnail(image))
+
+
+def show_artwork(show: ShowSettings, cache) -> Artwork:
+    """The show's own artwork, or the generated one cached by what it is drawn from (drawing a 3000 px PNG
+    would otherwise take most of a warm rebuild). ``cache`` is a :class:`gentle_steps.audio.cache.Cache`."""
+    if show.artwork:
+        return load_artwork(show)
+    from gentle_steps.audio import __version__
+    from gentle_steps.audio.cache import digest
+    from PIL import __version__ as pillow_version
+
+    key = digest("artwork", show.title, show.subtitle, pillow_version, __version__)
+    facts, path = cache.file_facts(key), cache.file_path(key)
+    if facts is not None and path is not None:
+        return Artwork(path.read_bytes(), facts["mime"], facts["extension"], facts["width"], facts["height"],
+                       bytes.fromhex(facts["thumbnail"]))
+    artwork = load_artwork(show)
+    cache.put_file(key, artwork.data, {"mime": artwork.mime, "extension": artwork.extension, "width": artwork.width,
+                                       "height": artwork.height, "thumbnail": artwork.thumbnail.hex()})
+    return artwork

@@ -1,18 +1,18 @@
-"""Mastering and encoding: loudness to a profile, a true-peak-safe limiter, MP3 through pydub and ffmpeg, ID3 tags.
+"""Mastering: loudness to a profile through a true-peak-safe limiter, then encoded, decoded and measured.
 
-Loudness is measured per ITU-R BS.1770 with pyloudnorm; true peak on a 4x oversampled signal (BS.1770 Annex 2).
-Every encoded file is decoded again and re-measured: the manifest records what the listener's player gets.
+Loudness is measured per ITU-R BS.1770 with pyloudnorm's K-weighting; true peak on a 4x oversampled signal
+(BS.1770 Annex 2). Audio is mastered in units of at most :data:`MAX_UNIT_SECONDS` (a section, or part of a
+long one), each encoded on its own and measured once on its decoded audio; a file is its units joined
+(:func:`gentle_steps.audio.encoding.join_mp3`) and its figures are combined from the units' measurements
+(:func:`combine`), so memory never grows with an episode's length.
 """
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
+from gentle_steps.audio.encoding import decode_mp3, encode_mp3, frame_samples
 
 
 @dataclass(frozen=True)
@@ -56,18 +56,13 @@ PROFILES = {p.name: p for p in (PODCAST, ALEXA)}
 ALEXA_MAX_SECONDS = 240
 """Longest clip Alexa plays through SSML <audio>."""
 
+MAX_UNIT_SECONDS = 180
+"""Longest stretch of narration mastered and encoded as one piece (longer sections are split at sentences)."""
+
+BIN_MS = 10
+"""Resolution of the K-weighted energies a unit keeps for combining loudness across units."""
+
 _FADE_MS = 6
-
-
-class EncodeError(RuntimeError):
-    """ffmpeg could not encode or decode a file."""
-
-
-def ffmpeg_exe() -> str:
-    """The ffmpeg binary shipped inside imageio-ffmpeg (no system ffmpeg needed)."""
-    import imageio_ffmpeg
-
-    return imageio_ffmpeg.get_ffmpeg_exe()
 
 
 def declick(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -124,6 +119,11 @@ def _gated_loudness(weighted: np.ndarray, rate: int) -> float:
     n = len(weighted) // step
     steps = np.einsum("ij,ij->i", weighted[: n * step].reshape(n, step), weighted[: n * step].reshape(n, step))
     z = (steps[:-3] + steps[1:-2] + steps[2:-1] + steps[3:]) / block
+    return _gate(z)
+
+
+def _gate(z: np.ndarray) -> float:
+    """BS.1770-4 integrated loudness of 400 ms block energies: absolute gate, then relative gate."""
     levels = -0.691 + 10 * np.log10(np.maximum(z, 1e-20))
     z = z[levels > -70.0]  # absolute gate
     if not len(z):
@@ -244,148 +244,88 @@ def normalize(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: 
     return (source * curve)[: len(samples)].astype(np.float32)
 
 
-@dataclass(frozen=True)
-class Tags:
-    """ID3v2 tags for one file."""
-
-    title: str
-    """TIT2."""
-
-    artist: str
-    """TPE1."""
-
-    album: str
-    """TALB: the show."""
-
-    track: str
-    """TRCK, e.g. ``"2/6"``."""
-
-    year: str
-    """TDRC."""
-
-    chapters: tuple[tuple[str, int, int], ...] = ()
-    """(title, start ms, end ms) for CTOC/CHAP frames (the episode file)."""
+def prepare(samples: np.ndarray, rate: int, profile: Profile) -> np.ndarray:
+    """Band limit and phase rotation for ``profile``: the part of mastering done once per unit."""
+    return lowpass(phase_rotate(samples, rate), rate, profile.lowpass_hz)
 
 
 @dataclass(frozen=True)
-class Encoded:
-    """An encoded file and what was measured on its decoded audio."""
+class MasteredUnit:
+    """One unit encoded, with what was measured on its decoded audio."""
 
     data: bytes
-    """The MP3 file, tags included."""
+    """The MP3 (no tags)."""
 
-    duration_ms: int
-    """Decoded duration."""
+    frame_samples: int
+    """Samples its frames hold at the profile's rate (encoder delay and padding included)."""
 
-    loudness_lufs: float
-    """Measured integrated loudness of the decoded file."""
+    decoded_samples: int
+    """Samples a player decodes from it alone (delay and padding removed)."""
 
     true_peak_dbtp: float
-    """Measured true peak of the decoded file."""
+    """True peak of the decoded audio."""
+
+    bins: np.ndarray
+    """K-weighted energy of the decoded audio per :data:`BIN_MS` (float64), for :func:`combine`."""
 
 
-def encode_mp3(samples: np.ndarray, rate: int, profile: Profile) -> bytes:
-    """Float samples at ``profile.sample_rate`` -> CBR mono MP3 bytes (no tags), through pydub and ffmpeg."""
-    from pydub import AudioSegment
-
-    AudioSegment.converter = ffmpeg_exe()  # pydub looks for a system ffmpeg otherwise
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-    segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
-    with tempfile.TemporaryDirectory(prefix="gentle-steps-enc-") as tmp:
-        target = Path(tmp) / "out.mp3"
-        try:
-            # -fflags/-flags bitexact: no encoder version strings, so the same samples give the same bytes.
-            segment.export(target, format="mp3", codec="libmp3lame", bitrate=f"{profile.bitrate_kbps}k",
-                           parameters=["-ar", str(profile.sample_rate), "-ac", "1", "-map_metadata", "-1",
-                                       "-id3v2_version", "0", "-write_id3v1", "0", "-fflags", "+bitexact",
-                                       "-flags:a", "+bitexact", "-write_xing", "1"]
-                           + (["-cutoff", str(profile.lowpass_hz)] if profile.lowpass_hz else []))
-        except Exception as exc:  # pydub raises CouldntEncodeError with ffmpeg's output
-            raise EncodeError(f"ffmpeg could not encode MP3: {str(exc)[-300:]}") from None
-        return target.read_bytes()
+def measure(decoded: np.ndarray, rate: int) -> tuple[float, np.ndarray]:
+    """True peak (dBTP) and K-weighted energy bins of decoded audio."""
+    size = rate * BIN_MS // 1000
+    weighted = _k_weighted(decoded, rate) ** 2 if len(decoded) else np.zeros(0)
+    padded = np.pad(weighted, (0, -len(weighted) % size)) if len(weighted) else np.zeros(size)
+    return true_peak(decoded), padded.reshape(-1, size).sum(axis=1)
 
 
-def decode_mp3(data: bytes, rate: int) -> np.ndarray:
-    """MP3 bytes -> float samples at ``rate`` (ffmpeg honours the LAME header's encoder delay and padding)."""
-    with tempfile.NamedTemporaryFile(suffix=".mp3") as tmp:
-        tmp.write(data)
-        tmp.flush()
-        result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", tmp.name,
-                                 "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"],
-                                capture_output=True, check=False)
-    if result.returncode != 0:
-        raise EncodeError(f"ffmpeg could not decode MP3: {result.stderr.decode(errors='replace')[:300]}")
-    return np.frombuffer(result.stdout, dtype="<i2").astype(np.float32) / 32768.0
-
-
-def tag_mp3(data: bytes, tags: Tags, cover: bytes | None, cover_mime: str) -> bytes:
-    """Add ID3v2.4 tags (and CTOC + CHAP chapter frames) with mutagen."""
-    from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TDRC, TIT2, TPE1, TRCK, CTOCFlags
-
-    id3 = ID3()
-    id3.add(TIT2(encoding=3, text=tags.title))
-    id3.add(TPE1(encoding=3, text=tags.artist))
-    id3.add(TALB(encoding=3, text=tags.album))
-    id3.add(TRCK(encoding=3, text=tags.track))
-    if tags.year:
-        id3.add(TDRC(encoding=3, text=tags.year))
-    if cover:
-        id3.add(APIC(encoding=3, mime=cover_mime, type=3, desc="Cover", data=cover))
-    if tags.chapters:
-        ids = [f"chp{i}" for i in range(len(tags.chapters))]
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                     sub_frames=[TIT2(encoding=3, text="Chapters")]))
-        for eid, (title, start, end) in zip(ids, tags.chapters, strict=True):
-            id3.add(CHAP(element_id=eid, start_time=start, end_time=end, start_offset=0xFFFFFFFF,
-                         end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=3, text=title)]))
-    buffer = io.BytesIO(data)
-    id3.save(buffer, v2_version=4, padding=lambda info: 0)
-    return buffer.getvalue()
-
-
-def prepare(samples: np.ndarray, rate: int, profile: Profile) -> np.ndarray:
-    """Narration mastered for ``profile`` but not encoded: band limit, phase rotation, gain through the limiter.
-
-    The build prepares each section this way for the podcast profile as soon as the section is narrated, so the
-    whole episode is then only joined, encoded and measured (section-by-section normalization, as a chaptered
-    audiobook is mastered): the episode lands on the target because every section does.
-    """
-    prepared = lowpass(phase_rotate(samples, rate), rate, profile.lowpass_hz)
-    return normalize(prepared, rate, profile.loudness_lufs + profile.encode_loudness_loss_db,
-                     profile.true_peak_dbtp - profile.encode_margin_db)
-
-
-def master(samples: np.ndarray, rate: int, profile: Profile, tags: Tags, cover: bytes | None = None,
-           cover_mime: str = "image/jpeg", premastered: bool = False) -> Encoded:
-    """Narration at ``rate`` -> a finished, tagged MP3 for ``profile``, re-measured after encoding.
+def master_unit(samples: np.ndarray, rate: int, profile: Profile) -> MasteredUnit:
+    """Narration at ``rate`` -> an encoded unit for ``profile``, measured after encoding.
 
     Loudness and limiting work at the narration's own rate (same loudness, and with 4x oversampling the same
-    true peak, as at the output rate, for less work); ffmpeg resamples while encoding. The decoded file is
-    measured again: if encoding moved it off the loudness target or over the peak ceiling, the file is
-    mastered again with the target and ceiling corrected by what was measured. ``premastered`` samples (from
-    :func:`prepare`) are encoded as they are first, and mastered as a whole only if they miss the target.
+    true peak, as at the output rate, for less work); ffmpeg resamples while encoding. If encoding moved the
+    decoded audio off the loudness target or over the peak ceiling, the unit is mastered again with the target
+    and ceiling corrected by what was measured.
     """
-    prepared = None if premastered else lowpass(phase_rotate(samples, rate), rate, profile.lowpass_hz)
+    prepared = prepare(samples, rate, profile)
     target = profile.loudness_lufs + profile.encode_loudness_loss_db
     ceiling = profile.true_peak_dbtp - profile.encode_margin_db
     for _ in range(4):
-        if prepared is None:
-            mp3 = encode_mp3(samples, rate, profile)
-        else:
-            mp3 = encode_mp3(normalize(prepared, rate, target, ceiling), rate, profile)
+        mp3 = encode_mp3(normalize(prepared, rate, target, ceiling), rate, profile)
         decoded = decode_mp3(mp3, profile.sample_rate)
-        peak, lufs = true_peak(decoded), fast_loudness(decoded, profile.sample_rate)
+        peak, bins = measure(decoded, profile.sample_rate)
+        lufs = loudness_of_bins(bins, profile.sample_rate)
         # 0.3 dB of headroom: other true-peak meters (ffmpeg's ebur128 oversamples to 192 kHz) read a little
         # higher than a 4x meter, and a player's decoder may too.
         peak_ok = peak <= profile.true_peak_dbtp - 0.3
-        if peak_ok and abs(lufs - profile.loudness_lufs) <= 0.5:
+        if peak_ok and (abs(lufs - profile.loudness_lufs) <= 0.5 or lufs <= -69):
             break
-        if prepared is None:
-            prepared = lowpass(phase_rotate(samples, rate), rate, profile.lowpass_hz)
-            continue
         if not peak_ok:
             ceiling -= peak - profile.true_peak_dbtp + 0.4
         target += profile.loudness_lufs - lufs
-    data = tag_mp3(mp3, tags, cover, cover_mime)
-    return Encoded(data=data, duration_ms=round(len(decoded) * 1000 / profile.sample_rate),
-                   loudness_lufs=round(lufs, 2), true_peak_dbtp=round(peak, 2))
+    return MasteredUnit(mp3, frame_samples(mp3, profile.sample_rate), len(decoded), peak, bins)
+
+
+def loudness_of_bins(bins: np.ndarray, rate: int) -> float:
+    """Integrated loudness (BS.1770-4 gating) from K-weighted energy bins."""
+    per_step = 100 // BIN_MS
+    steps = np.pad(bins, (0, -len(bins) % per_step)).reshape(-1, per_step).sum(axis=1)
+    if len(steps) < 4:
+        steps = np.pad(steps, (0, 4 - len(steps)))
+    block = 0.4 * rate
+    z = (steps[:-3] + steps[1:-2] + steps[2:-1] + steps[3:]) / block
+    return _gate(z)
+
+
+def combine(units: list[tuple[int, MasteredUnit]], rate: int) -> tuple[int, float, float]:
+    """Duration (ms), integrated loudness and true peak of units joined at the given sample offsets.
+
+    Each unit's bins are placed at its offset (rounded to a bin: units meet in silence, so the rounding
+    moves no energy that counts).
+    """
+    size = rate * BIN_MS // 1000
+    end = max(offset + unit.decoded_samples for offset, unit in units)
+    bins = np.zeros(end // size + 2)
+    for offset, unit in units:
+        start = round(offset / size)
+        bins[start:start + len(unit.bins)] += unit.bins[: len(bins) - start]
+    peak = max(unit.true_peak_dbtp for _, unit in units)
+    return round(end * 1000 / rate), round(loudness_of_bins(bins, rate), 2), round(peak, 2)

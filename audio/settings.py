@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,10 +121,14 @@ class ShowSettings:
     content_dir: str = field(default="", compare=False)
     """Absolute content folder the file was read from (not a TOML key)."""
 
+    notes: tuple[str, ...] = field(default=(), compare=False)
+    """What reading the file changed and the build reports (control characters removed); not a TOML key."""
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (the manifest's ``show``), without the local content folder."""
         data = asdict(self)
         data.pop("content_dir")
+        data.pop("notes")
         data["categories"] = [list(c) for c in self.categories]
         data["crisis_resources"] = [asdict(c) for c in self.crisis_resources]
         return data
@@ -137,6 +141,10 @@ class ShowSettings:
         data["crisis_resources"] = tuple(CrisisResource(**c) for c in data.get("crisis_resources", ()))
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+    def with_values(self, **changes: Any) -> ShowSettings:
+        """A copy with ``changes`` applied, validated like the file (e.g. ``--skill-endpoint``)."""
+        return _validate(replace(self, **changes), Path(self.content_dir) / "show.toml", Path(self.content_dir))
 
     def path(self, relative: str) -> Path:
         """A path from the file, resolved against the content folder."""
@@ -168,7 +176,8 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
     def bad(key: str, problem: str) -> SettingsError:
         return SettingsError(f"{path}: key '{key}' {problem}")
 
-    known = {f.name for f in fields(ShowSettings)} - {"content_dir"}
+    raw, notes = _without_control_characters(raw, path)
+    known = {f.name for f in fields(ShowSettings)} - {"content_dir", "notes"}
     for key in raw:
         if key not in known:
             raise bad(key, "is not a known setting")
@@ -211,7 +220,35 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
             resources.append(CrisisResource(**{k: v.strip() for k, v in item.items()}))
         values["crisis_resources"] = tuple(resources)
 
-    settings = ShowSettings(**values, content_dir=str(content_dir.resolve()))
+    settings = ShowSettings(**values, content_dir=str(content_dir.resolve()), notes=tuple(notes))
+    return _validate(settings, path, content_dir)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _without_control_characters(raw: Any, path: Path, key: str = "") -> tuple[Any, list[str]]:
+    """``raw`` with control characters removed from every string (they break XML, captions and speech),
+    and one note per key that had any."""
+    if isinstance(raw, str):
+        found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(raw)})
+        note = [f"{path}: key '{key}' had control characters ({', '.join(found)}); they were removed"] if found else []
+        return _CONTROL.sub("", raw), note
+    if isinstance(raw, dict):
+        pairs = [(k, _without_control_characters(v, path, f"{key}.{k}" if key else k)) for k, v in raw.items()]
+        return {k: v for k, (v, _) in pairs}, [n for _, (_, notes) in pairs for n in notes]
+    if isinstance(raw, list):
+        pairs = [_without_control_characters(v, path, f"{key}[{i}]") for i, v in enumerate(raw)]
+        return [v for v, _ in pairs], [n for _, notes in pairs for n in notes]
+    return raw, []
+
+
+def _validate(settings: ShowSettings, path: Path, content_dir: Path) -> ShowSettings:
+    """Checks across keys, each error naming the file and the key."""
+
+    def bad(key: str, problem: str) -> SettingsError:
+        return SettingsError(f"{path}: key '{key}' {problem}")
+
     if settings.voice not in VOICES:
         raise bad("voice", f"is '{settings.voice}'; choose one of: {', '.join(VOICES)}")
     if len(settings.description.encode()) > 4000:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from importlib import import_module
+from pathlib import Path
+from typing import Any
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080/"
 
@@ -26,12 +27,20 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default="dist", help="output folder, replaced atomically (default: dist)")
     build.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"public URL of the output (default: {DEFAULT_BASE_URL})")
     build.add_argument("--voice", default=None, help="narration engine: piper (default, offline) or gtts (needs internet)")
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="narration threads (default: one per core)")
     build.add_argument("--strict", action="store_true", help="treat warnings as failures")
     build.add_argument("--skill-endpoint", default=None,
                        help="Alexa endpoint for skill-package/skill.json: a Lambda ARN or https URL (show.toml: skill_endpoint)")
     build.add_argument("--cache", default=None, help="synthesis cache folder (default: .cache/gentle-steps)")
-    build.set_defaults(module="gentle_steps.deploy.pipeline")
+    build.set_defaults(command_run=_build)
+
+    cache = sub.add_parser("cache", help="show or trim the synthesis cache (least recently used first)")
+    cache.add_argument("action", choices=("size", "prune"), help="size: print it; prune: trim it to --max-size")
+    cache.add_argument("--content", default="content", help="content folder beside the cache (default: content)")
+    cache.add_argument("--cache", default=None, help="cache folder (default: .cache/gentle-steps)")
+    cache.add_argument("--max-size", default=None, help="prune to this size, e.g. 2G (default: 10G)")
+    cache.set_defaults(command_run=_cache)
 
     serve = sub.add_parser("serve", help="serve dist/ and the Alexa skill (POST /alexa) on loopback")
     serve.add_argument("--dist", default="dist", help="built output to serve (default: dist)")
@@ -41,12 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--state", default=None, help="SQLite file for listener state (default: state.sqlite3)")
     serve.add_argument("--insecure-skip-verify", action="store_true",
                        help="skip Alexa request signature checks (local testing only)")
-    serve.set_defaults(module="gentle_steps.skill.server")
+    serve.set_defaults(command_run=_serve)
 
     package = sub.add_parser("package-lambda", help="zip the skill and dist/catalog.json for AWS Lambda")
     package.add_argument("--dist", default="dist", help="built output holding catalog.json (default: dist)")
     package.add_argument("--out", default="build/lambda.zip", help="zip to write (default: build/lambda.zip)")
-    package.set_defaults(module="gentle_steps.deploy.lambda_zip")
+    package.set_defaults(command_run=_package_lambda)
 
     publish = sub.add_parser("publish", help="upload dist/ to an S3 bucket, changed files only, feed last")
     publish.add_argument("--dist", default="dist", help="built output to upload (default: dist)")
@@ -56,16 +65,55 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--endpoint-url", default=None, help="S3-compatible endpoint (testing)")
     publish.add_argument("--distribution-id", default=None, help="CloudFront distribution to invalidate")
     publish.add_argument("--dry-run", action="store_true", help="print what would be uploaded, upload nothing")
-    publish.set_defaults(module="gentle_steps.deploy.publish")
+    publish.set_defaults(command_run=_publish)
     return parser
+
+
+def _recovered(args: Any) -> None:
+    """A build killed mid-swap is undone before anything reads ``dist/``."""
+    from gentle_steps.deploy.output import recover
+
+    recover(Path(args.dist).resolve())
+
+
+def _build(args: Any) -> int:
+    from gentle_steps.deploy import build_command
+
+    return build_command.run(args)
+
+
+def _cache(args: Any) -> int:
+    from gentle_steps.deploy import build_command
+
+    return build_command.run_cache(args)
+
+
+def _serve(args: Any) -> int:
+    from gentle_steps.skill import server
+
+    _recovered(args)
+    return server.run(args)
+
+
+def _package_lambda(args: Any) -> int:
+    from gentle_steps.deploy import lambda_zip
+
+    _recovered(args)
+    return lambda_zip.run(args)
+
+
+def _publish(args: Any) -> int:
+    from gentle_steps.deploy import publish
+
+    _recovered(args)
+    return publish.run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``gentle-steps`` console script."""
     args = _parser().parse_args(argv)
-    module = import_module(args.module)
     try:
-        return int(module.run(args) or 0)
+        return int(args.command_run(args) or 0)
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `| head`)
         sys.stderr.close()
         return 0

@@ -6,9 +6,12 @@ naming a folder the author made.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +90,11 @@ def check_out(out: Path, content: Path, cache: Path) -> None:
 
 
 
-def write_atomically(out: Path, outputs: dict[str, bytes]) -> None:
-    """Write every output (and the output marker) into a sibling temporary folder, then swap it into place."""
+def write_atomically(out: Path, outputs: dict[str, bytes], copies: dict[str, Path] | None = None) -> None:
+    """Write every output (and the output marker) into a sibling temporary folder, then swap it into place.
+
+    ``copies`` are files copied in (the audio, from the cache), so no audio is ever held in memory.
+    """
     outputs = {**outputs, OUTPUT_MARKER: MARKER_TEXT}
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -100,14 +106,74 @@ def write_atomically(out: Path, outputs: dict[str, bytes]) -> None:
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        if out.exists():
-            os.rename(out, old)
-        os.rename(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
+        for rel, source in sorted((copies or {}).items()):
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put ``new`` in place of ``out``: one atomic exchange on Linux, so ``out`` is never missing."""
+    if out.exists() and _exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the previous output
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.rename(out, old)
+    os.rename(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths with renameat2(RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder for one build: a second build on the same folder is refused at once.
+
+    The lock is a hidden file beside the folder, removed when the build ends.
+    """
+    import fcntl
+
+    out = Path(os.path.abspath(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = out.parent / f".{out.name}.lock"
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the whole build
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.stat(path).st_ino != os.fstat(handle.fileno()).st_ino:
+                raise BlockingIOError  # the file was removed and made again by a build that just finished
+        except (BlockingIOError, FileNotFoundError):
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise OutputError(f"--out {str(out)!r}: another build is writing it (pid {holder}); wait for it to "
+                              "finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)  # while still locked: a newcomer then makes a fresh file
+    finally:
+        handle.close()
 
 
 def recover(out: Path) -> None:

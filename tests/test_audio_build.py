@@ -27,6 +27,23 @@ def tree_hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def start_narrating_build(content: Path, tmp: Path, *extra: str) -> tuple[subprocess.Popen, Path]:
+    """A real build process, returned once it is narrating (the tone voice's test hook says so)."""
+    hook = tmp / "narrating.hook"
+    hook.unlink(missing_ok=True)
+    env = {**os.environ, "GENTLE_STEPS_TEST_HOOK": str(hook)}
+    proc = subprocess.Popen([sys.executable, "-m", "gentle_steps.deploy.cli", "build", "--content", str(content),
+                             "--out", str(tmp / "dist"), "--cache", str(tmp / "cold-cache"), "--voice", "tone",
+                             "--jobs", "1", *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    deadline = time.monotonic() + 120
+    while not hook.exists():
+        assert proc.poll() is None, f"the build ended before narrating: {proc.communicate()}"
+        assert time.monotonic() < deadline, "the build never started narrating"
+        time.sleep(0.05)
+    return proc, hook
+
+
 def tone_build(content: Path, tmp: Path, **kwargs):
     options = BuildOptions(content=content, out=tmp / "dist", voice="tone", jobs=1, cache=tmp / "cache",
                            progress=False, **kwargs)
@@ -118,12 +135,7 @@ def test_killed_build_leaves_previous_dist_intact(content_copy: Path, tmp_path: 
     before = tree_hashes(tmp_path / "dist")
     article = content_copy / "articles" / f"{SEED_NAME}.txt"
     article.write_text(article.read_text(encoding="utf-8").replace("Betrayal", "Broken trust"), encoding="utf-8")
-    # A real process with the real voice and a cold cache: it is busy synthesizing when killed.
-    proc = subprocess.Popen([sys.executable, "-m", "gentle_steps.deploy.cli", "build", "--content", str(content_copy), "--out",
-                             str(tmp_path / "dist"), "--cache", str(tmp_path / "cold-cache"), "--voice", "piper",
-                             "--jobs", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(4)
-    assert proc.poll() is None, "the build finished before it could be killed"
+    proc, _ = start_narrating_build(content_copy, tmp_path)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert tree_hashes(tmp_path / "dist") == before

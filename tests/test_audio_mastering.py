@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gentle_steps.audio import mastering as m
+from gentle_steps.audio.encoding import Tags, decode_mp3, join_mp3, tag_file
 
 RATE = 22050
 
@@ -48,14 +49,64 @@ def test_declick_fades_both_ends():
     assert y[0] == 0.0 and y[-1] == 0.0 and y[RATE // 2] == 1.0
 
 
-def test_master_encodes_to_profile_and_reports_measurements():
+def test_a_unit_is_encoded_to_its_profile_and_measured_on_its_decoded_audio():
     x = np.concatenate([np.zeros(RATE // 2, np.float32), speechlike(), np.zeros(RATE // 2, np.float32)])
-    tags = m.Tags("Title", "Artist", "Show", "1/1", "2026", (("One", 0, 3000), ("Two", 3000, 7000)))
-    encoded = m.master(x, RATE, m.ALEXA, tags)
-    decoded = m.decode_mp3(encoded.data, m.ALEXA.sample_rate)
+    unit = m.master_unit(x, RATE, m.ALEXA)
+    decoded = decode_mp3(unit.data, m.ALEXA.sample_rate)
+    assert len(decoded) == unit.decoded_samples
     assert abs(len(decoded) / m.ALEXA.sample_rate * 1000 - len(x) / RATE * 1000) < 50
-    assert encoded.true_peak_dbtp <= m.ALEXA.true_peak_dbtp
-    assert abs(encoded.loudness_lufs - m.ALEXA.loudness_lufs) <= 1.0
-    assert encoded.data.startswith(b"ID3")
+    assert unit.true_peak_dbtp == pytest.approx(m.true_peak(decoded), abs=0.01)
+    assert unit.true_peak_dbtp <= m.ALEXA.true_peak_dbtp
+    # Loudness from the kept bins is the meter's own figure for the decoded audio.
+    from_bins = m.loudness_of_bins(unit.bins, m.ALEXA.sample_rate)
+    assert from_bins == pytest.approx(m.loudness(decoded, m.ALEXA.sample_rate), abs=0.1)
+    assert abs(from_bins - m.ALEXA.loudness_lufs) <= 0.5
     # Deterministic: the same samples give the same bytes.
-    assert m.master(x, RATE, m.ALEXA, tags).data == encoded.data
+    assert m.master_unit(x, RATE, m.ALEXA).data == unit.data
+
+
+def beep_at(seconds: float, total: float) -> np.ndarray:
+    x = speechlike(total, seed=int(seconds * 10)) * 0.05
+    start = int(seconds * RATE)
+    x[start:start + RATE // 10] += 0.6 * np.sin(np.arange(RATE // 10) * 2 * np.pi * 1000 / RATE)
+    return x.astype(np.float32)
+
+
+def onsets(decoded: np.ndarray, rate: int) -> list[float]:
+    loud = np.abs(decoded) > 0.3
+    starts = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
+    kept: list[int] = []
+    for index in starts:
+        if not kept or index - kept[-1] > rate // 2:
+            kept.append(int(index))
+    return [i / rate for i in kept]
+
+
+def test_joined_units_land_where_the_timeline_says(tmp_path):
+    units = [m.master_unit(beep_at(b, t), RATE, m.PODCAST) for b, t in ((1.0, 3.0), (0.5, 2.0), (1.5, 3.3))]
+    parts = []
+    for i, unit in enumerate(units):
+        parts.append(tmp_path / f"{i}.mp3")
+        parts[-1].write_bytes(unit.data)
+    join_mp3(parts, tmp_path / "joined.mp3")
+    rate = m.PODCAST.sample_rate
+    decoded = decode_mp3(tmp_path / "joined.mp3", rate)
+    offsets = [0, units[0].frame_samples, units[0].frame_samples + units[1].frame_samples]
+    expected = [offsets[0] / rate + 1.0, offsets[1] / rate + 0.5, offsets[2] / rate + 1.5]
+    assert onsets(decoded, rate) == pytest.approx(expected, abs=0.003)
+    duration_ms, lufs, peak = m.combine(list(zip(offsets, units, strict=True)), rate)
+    assert duration_ms == pytest.approx(len(decoded) * 1000 / rate, abs=1)
+    assert lufs == pytest.approx(m.loudness(decoded, rate), abs=0.1)
+    assert peak == pytest.approx(m.true_peak(decoded), abs=0.1)
+
+
+def test_tags_and_chapters_are_written_in_place(tmp_path):
+    from mutagen.id3 import ID3
+
+    path = tmp_path / "a.mp3"
+    path.write_bytes(m.master_unit(speechlike(2.0), RATE, m.ALEXA).data)
+    tag_file(path, Tags("Title", "Artist", "Show", "1/1", "2026", (("One", 0, 900), ("Two", 900, 1800))), b"")
+    id3 = ID3(path)
+    assert id3["TIT2"].text == ["Title"] and id3["TALB"].text == ["Show"]
+    assert [(c.start_time, c.end_time) for c in id3.getall("CHAP")] == [(0, 900), (900, 1800)]
+    assert path.read_bytes().startswith(b"ID3")

@@ -1,6 +1,8 @@
-"""Narration engines behind one small protocol, one module per engine.
+"""Narration engines behind one small protocol (:class:`Voice`), one module per engine.
 
-``load_voice(name)`` is called once per worker process; engines import their heavy dependencies only there.
+``get_voice(name)`` is cheap: it reads no model. A voice loads its model on the first :meth:`Voice.synthesize`
+(so a rebuild with nothing to synthesize never loads one), once, and is then safe to call from several threads
+at a time: the build narrates with one voice and one thread per core.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from typing import Protocol
 
 import numpy as np
 
-ENGINES = {"piper": "gentle_steps.audio.voices.piper", "gtts": "gentle_steps.audio.voices.gtts", "tone": "gentle_steps.audio.voices.tone"}
+ENGINES = {"piper": "gentle_steps.audio.voices.piper", "gtts": "gentle_steps.audio.voices.gtts",
+           "tone": "gentle_steps.audio.voices.tone"}
 """Engine name -> module. ``tone`` is a deterministic test engine (no speech), for fast tests."""
 
 
@@ -28,39 +31,26 @@ class Voice(Protocol):
     """Voice name, e.g. ``en_US-joe-medium``."""
 
     version: str
-    """Engine package version: part of the cache key, so an upgrade re-synthesizes."""
+    """Engine package version."""
 
     sample_rate: int
     """Rate of the samples :meth:`synthesize` returns."""
 
-    def settings(self) -> dict[str, object]:
-        """Everything else that changes the sound (noise scales, speed...): part of the cache key."""
+    def identity(self) -> dict[str, object]:
+        """Everything that changes the sound (engine, version, the model, settings): part of every cache key."""
+        ...
+
+    def check(self) -> None:
+        """Fail fast, before anything is written, when the engine cannot work here (e.g. gtts offline)."""
         ...
 
     def synthesize(self, text: str) -> np.ndarray:
-        """Mono float32 samples in [-1, 1] for one sentence of spoken text."""
+        """Mono float32 samples in [-1, 1] for one sentence of spoken text; safe to call from several threads."""
         ...
 
 
-def voice_module(name: str):
-    """The module implementing engine ``name``; raises :class:`VoiceError` for an unknown name."""
+def get_voice(name: str) -> Voice:
+    """The voice for engine ``name`` (nothing loaded yet); raises :class:`VoiceError` for an unknown name."""
     if name not in ENGINES:
         raise VoiceError(f"unknown voice '{name}'; choose piper (offline, default) or gtts (needs internet)")
-    return import_module(ENGINES[name])
-
-
-def describe(name: str) -> dict[str, str]:
-    """Engine, voice and version without loading the model (cache keys and the manifest)."""
-    return voice_module(name).describe()
-
-
-def load_voice(name: str, threads: int = 0) -> Voice:
-    """Load engine ``name`` ready to synthesize (``threads``: inference threads, 0 = engine default)."""
-    return voice_module(name).load(threads)
-
-
-def preflight(name: str) -> None:
-    """Fail fast, before anything is written, when the engine cannot work here (e.g. gtts offline)."""
-    check = getattr(voice_module(name), "preflight", None)
-    if check:
-        check()
+    return import_module(ENGINES[name]).voice()

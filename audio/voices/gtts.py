@@ -14,21 +14,6 @@ SAMPLE_RATE = 22050
 HOST = "translate.google.com"
 
 
-def settings() -> dict[str, object]:
-    """Settings that change the sound (part of the cache key)."""
-    return {"lang": "en", "tld": "com", "slow": False}
-
-
-def sample_rate() -> int:
-    """Rate of the samples this engine returns."""
-    return SAMPLE_RATE
-
-
-def describe() -> dict[str, str]:
-    """Engine, voice and version."""
-    return {"engine": "gtts", "voice": "en-com", "version": version("gtts")}
-
-
 def preflight(timeout: float = 3.0) -> None:
     """Refuse at once, before anything is written, when Google's servers cannot be reached."""
     try:
@@ -47,9 +32,13 @@ class GttsVoice:
     def __init__(self) -> None:
         self.version = version("gtts")
 
-    def settings(self) -> dict[str, object]:
-        """Language and accent (top-level domain)."""
-        return settings()
+    def identity(self) -> dict[str, object]:
+        """Engine, version, language and accent (top-level domain)."""
+        return {"engine": self.engine, "voice": self.name, "version": self.version, "lang": "en", "tld": "com"}
+
+    def check(self) -> None:
+        """Refuse at once when Google's servers cannot be reached."""
+        preflight()
 
     def synthesize(self, text: str) -> np.ndarray:
         """One sentence through Google's service."""
@@ -64,12 +53,12 @@ class GttsVoice:
         decoded = subprocess.run(
             [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", "pipe:0",
              "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1"],
-            input=buffer.getvalue(), capture_output=True, check=False)
+            input=buffer.getvalue(), capture_output=True, check=False, timeout=60)
         if decoded.returncode != 0:
             raise VoiceError(f"gtts returned audio that does not decode: {decoded.stderr.decode()[:200]}")
         return np.frombuffer(decoded.stdout, dtype=np.int16).astype(np.float32) / 32768.0
 
 
-def load(threads: int = 0) -> GttsVoice:
-    """Nothing to load; the network is checked by :func:`preflight`."""
+def voice() -> GttsVoice:
+    """Nothing to load; the network is checked by :meth:`GttsVoice.check`."""
     return GttsVoice()

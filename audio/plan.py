@@ -1,0 +1,150 @@
+"""The narration plan: every line the voice will say, in order, with the cache key of each synthesis call.
+
+Made from the articles and prompts before anything is synthesized, so the build knows up front what is
+missing from the cache, how long each episode will be, and what every file is made of.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gentle_steps.audio.cache import digest
+from gentle_steps.audio.content import short_slug
+from gentle_steps.audio.model import Article
+from gentle_steps.audio.settings import ShowSettings
+from gentle_steps.audio.speech import Utterance, lead_in, plan_section, speakable, split_long
+from gentle_steps.audio.text import unique_slug
+
+SPOKEN_CHARS_PER_SECOND = 13.0
+"""A cautious speaking rate for estimates (the default voice reads about 14-16 characters a second)."""
+
+MAX_EPISODE_SECONDS = 3 * 3600
+"""Longest episode the build narrates; a longer article is refused before synthesis (split it in parts)."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One synthesis call: the spoken text and its cache key."""
+
+    key: str
+    """Cache key: voice identity and spoken text."""
+
+    spoken: str
+    """What the voice is given (at most a few hundred characters)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """Something the voice says (an utterance) and the synthesis calls it is made of."""
+
+    utterance: Utterance
+    """Text, spoken form, kind, pause after it."""
+
+    pieces: tuple[Piece, ...]
+    """One piece, or several for a sentence too long for the voice (joined by a short pause)."""
+
+
+@dataclass(frozen=True)
+class SectionPlan:
+    """A section of an episode before synthesis."""
+
+    id: str
+    """Slug, unique in the episode."""
+
+    title: str
+    """Title without decoration."""
+
+    heading: str
+    """Heading as written."""
+
+    lines: tuple[Line, ...]
+    """Everything said in the section, in order."""
+
+
+@dataclass(frozen=True)
+class EpisodePlan:
+    """An article ready to narrate."""
+
+    article: Article
+    """The article."""
+
+    number: int
+    """Episode number from 1."""
+
+    sections: tuple[SectionPlan, ...]
+    """Sections in order."""
+
+
+@dataclass(frozen=True)
+class PromptPlan:
+    """A grounding prompt ready to narrate."""
+
+    id: str
+    """Slug of the text, unique among prompts."""
+
+    text: str
+    """The prompt as written."""
+
+    line: Line
+    """What the voice says."""
+
+
+@dataclass(frozen=True)
+class NarrationPlan:
+    """The whole show's narration."""
+
+    episodes: tuple[EpisodePlan, ...]
+    """Episodes in publication order."""
+
+    prompts: tuple[PromptPlan, ...]
+    """Grounding prompts."""
+
+    def pieces(self) -> dict[str, str]:
+        """Cache key -> spoken text of every synthesis call, prompts first, then reading order."""
+        lines = [p.line for p in self.prompts] + [ln for ep in self.episodes for s in ep.sections for ln in s.lines]
+        return {piece.key: piece.spoken for line in lines for piece in line.pieces}
+
+
+def _line(utterance: Utterance, voice_key: dict[str, object]) -> Line:
+    return Line(utterance, tuple(Piece(digest("sentence", voice_key, s), s) for s in split_long(utterance.spoken)))
+
+
+def plan_episode(article: Article, number: int, show: ShowSettings, lexicon: dict[str, str],
+                 voice_key: dict[str, object]) -> EpisodePlan:
+    """The narration of one article: the title and disclosure lead the first section."""
+    sections = []
+    for i, section in enumerate(article.sections):
+        lead = lead_in(article.title, show.disclosure, lexicon) if i == 0 else None
+        lines = tuple(_line(u, voice_key) for u in plan_section(section, lexicon, lead))
+        sections.append(SectionPlan(section.id, section.title, section.heading, lines))
+    return EpisodePlan(article, number, tuple(sections))
+
+
+def plan_narration(articles: list[Article], prompts: list[str], show: ShowSettings, lexicon: dict[str, str],
+                   voice_key: dict[str, object]) -> NarrationPlan:
+    """Plan every episode (numbered from 1 in the given order) and every prompt."""
+    episodes = tuple(plan_episode(a, i + 1, show, lexicon, voice_key) for i, a in enumerate(articles))
+    taken: set[str] = set()
+    planned_prompts = tuple(
+        PromptPlan(unique_slug(short_slug(text), taken), text,
+                   _line(Utterance(text, speakable(text, lexicon), "paragraph", 0, 0), voice_key))
+        for text in prompts)
+    return NarrationPlan(episodes, planned_prompts)
+
+
+def estimated_seconds(episode: EpisodePlan) -> float:
+    """A cautious estimate of an episode's length, from its spoken characters and pauses."""
+    chars = sum(len(p.spoken) for s in episode.sections for ln in s.lines for p in ln.pieces)
+    pauses = sum(ln.utterance.pause_ms for s in episode.sections for ln in s.lines) / 1000
+    return chars / SPOKEN_CHARS_PER_SECOND + pauses
+
+
+def check_lengths(plan: NarrationPlan) -> list[str]:
+    """One line per episode that would be longer than :data:`MAX_EPISODE_SECONDS`, naming its file."""
+    problems = []
+    for ep in plan.episodes:
+        seconds = estimated_seconds(ep)
+        if seconds > MAX_EPISODE_SECONDS:
+            problems.append(f"{ep.article.source}: about {seconds / 3600:.1f} hours of narration; an episode may be "
+                            f"at most {MAX_EPISODE_SECONDS // 3600} hours (split the article into parts)")
+    return problems
