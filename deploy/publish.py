@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import mimetypes
 import re
 import sys
 import time
@@ -33,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from gentle_steps.skill.mime import mime_type
 
 SHORT = "public, max-age=300"
 """Cache-Control of what points at everything else: feed, catalog, manifest, pages."""
@@ -45,26 +46,6 @@ MEDIA = "public, max-age=86400"
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 """Cache-Control of files whose name carries their content hash."""
-
-CONTENT_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".xml": "application/xml",
-    ".html": "text/html; charset=utf-8",
-    ".json": "application/json",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-    ".ico": "image/x-icon",
-    ".txt": "text/plain; charset=utf-8",
-}
-"""Content-Type by extension; anything else is guessed by :mod:`mimetypes`, or ``application/octet-stream``."""
 
 LAST = ("catalog.json", "feed.xml")
 """Written after everything else, in this order: the skill's catalog, then the podcast feed."""
@@ -124,14 +105,8 @@ class PublishReport:
 
 
 def content_type(rel: str) -> str:
-    """The Content-Type for a file at ``rel`` in ``dist/``."""
-    suffix = Path(rel).suffix.lower()
-    if rel.rsplit("/", 1)[-1] == "feed.xml":
-        return "application/rss+xml; charset=utf-8"
-    if suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(rel)
-    return guessed or "application/octet-stream"
+    """The Content-Type for a file at ``rel`` in ``dist/``: the same table ``serve`` answers with."""
+    return mime_type(rel)
 
 
 def cache_control(rel: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gentle_steps.skill.mime import mime_type
 from gentle_steps.skill.runtime import BadRequest, SkillRuntime
 from gentle_steps.skill.verify import RequestVerifier, VerificationError, check_skill_id
 
@@ -25,34 +26,6 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 """Largest request body ``/alexa`` accepts (Alexa requests are a few KiB)."""
 
-MIME_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".xml": "application/xml; charset=utf-8",
-    ".rss": "application/rss+xml; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".json": "application/json",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-    ".svg": "image/svg+xml",
-    ".ico": "image/x-icon",
-    ".webmanifest": "application/manifest+json",
-    ".woff2": "font/woff2",
-    ".zip": "application/zip",
-}
-"""MIME type by extension: a fixed table, so answers never depend on the host's /etc/mime.types."""
-
-FEED_NAMES = {"feed.xml"}
-"""Files served as RSS (``application/rss+xml``) rather than generic XML."""
-
 _CHUNK = 64 * 1024
 _REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 304: "Not Modified",
             400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 411: "Length Required",
@@ -60,13 +33,6 @@ _REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 304: "N
             500: "Internal Server Error"}
 
 StartResponse = Callable[..., Any]
-
-
-def mime_type(name: str) -> str:
-    """The Content-Type for a file name."""
-    if name in FEED_NAMES:
-        return "application/rss+xml; charset=utf-8"
-    return MIME_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
 
 
 def _digits(text: str) -> bool:

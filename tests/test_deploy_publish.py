@@ -1,4 +1,4 @@
-"""``gentle-steps publish`` (feed/publish.py) against a real S3-compatible server on loopback.
+"""``gentle-steps publish`` (deploy/publish.py) against a real S3-compatible server on loopback.
 
 The server is moto in server mode on a free port of 127.0.0.1, started here; the publisher talks to it over
 HTTP exactly as it would to S3 (and to CloudFront, for invalidations). The dist/ tree is a small fake with
@@ -53,7 +53,7 @@ EXPECTED_HEADERS = {
     "episodes/ep1/sections/01-intro.mp3": ("audio/mpeg", MEDIA),
     "prompts/be-gentle.mp3": ("audio/mpeg", MEDIA),
     "episodes/ep1/transcript.vtt": ("text/vtt; charset=utf-8", TEXT_ASSET),
-    "episodes/ep1/transcript.srt": ("application/x-subrip", TEXT_ASSET),
+    "episodes/ep1/transcript.srt": ("application/x-subrip; charset=utf-8", TEXT_ASSET),
     "episodes/ep1/transcript.json": ("application/json", TEXT_ASSET),
     "episodes/ep1/chapters.json": ("application/json", TEXT_ASSET),
     "static/site.css": ("text/css; charset=utf-8", TEXT_ASSET),
