@@ -77,7 +77,18 @@ class WebApp:
         self.max_body = max_body
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Route one request."""
+        """Answer one request; a HEAD request never gets a body, whatever the status."""
+        result = self._route(environ, start_response)
+        if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD":
+            # A body after a HEAD response would be read as the start of the next response on a
+            # keep-alive connection.
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            return []
+        return result
+
+    def _route(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD", "GET").upper()
         try:

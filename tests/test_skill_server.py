@@ -341,3 +341,58 @@ def test_the_state_file_defaults_to_the_working_folder(tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
     shutil.rmtree(work)
+
+
+# --- one keep-alive connection, several requests ------------------------------------------------------------
+
+
+def exchange(base: str, raw: bytes, timeout: float = 10) -> bytes:
+    """Send ``raw`` (one or more requests, the last with ``Connection: close``) on one socket; all that comes back."""
+    import socket
+
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(raw)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def split_head(data: bytes) -> tuple[bytes, bytes]:
+    """(status line and headers, everything after them)."""
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return head, rest
+
+
+def test_head_to_alexa_is_a_bodiless_405_and_the_next_response_is_intact(server):
+    data = exchange(server.base, b"HEAD /alexa HTTP/1.1\r\nHost: x\r\n\r\n"
+                                 b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    head, rest = split_head(data)
+    assert head.startswith(b"HTTP/1.1 405 ")
+    assert b"\r\nAllow: POST" in head
+    assert rest.startswith(b"HTTP/1.1 200 "), rest[:80]
+    assert b'"status":"ok"' in rest
+
+
+def test_an_error_answering_head_has_no_body_either(tmp_path):
+    """A 500 (here: /healthz made to fail) to a HEAD request, then a GET on the same connection."""
+    from waitress.server import create_server
+
+    class Failing(WebApp):
+        def _health(self, method, start_response):
+            raise RuntimeError("boom")
+
+    server = create_server(Failing(make_dist(tmp_path), None, None), host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        data = exchange(f"http://127.0.0.1:{server.effective_port}",
+                        b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                        b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    finally:
+        server.close()
+    head, rest = split_head(data)
+    assert head.startswith(b"HTTP/1.1 500 ")
+    assert rest.startswith(b"HTTP/1.1 200 "), rest[:80]
+    assert rest.endswith(b"<channel/></rss>\n")
