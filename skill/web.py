@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gentle_steps.skill.jsonshape import shape_problem
 from gentle_steps.skill.mime import mime_type
 from gentle_steps.skill.runtime import BadRequest, SkillRuntime
 from gentle_steps.skill.verify import RequestVerifier, VerificationError, check_skill_id
@@ -145,6 +146,10 @@ class WebApp:
             return self._status(start_response, 413)
         body = environ["wsgi.input"].read(length) if length else b""
         if len(body) != length:
+            return self._status(start_response, 400)
+        problem = shape_problem(body)
+        if problem is not None:
+            log.info("refused /alexa request: %s", problem)
             return self._status(start_response, 400)
         try:
             text = body.decode("utf-8")

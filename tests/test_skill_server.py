@@ -218,6 +218,8 @@ def test_oversized_and_wrong_requests_are_4xx(server):
     assert server.http.post(url, data=b"hello", headers={"Content-Type": "text/plain"}, timeout=10).status_code == 415
     bad = server.http.post(url, data=b"{nope", headers={"Content-Type": "application/json"}, timeout=10)
     assert bad.status_code == 400 and "Traceback" not in bad.text
+    deep = server.http.post(url, data=b"[" * (200 * 1024), headers={"Content-Type": "application/json"}, timeout=10)
+    assert deep.status_code == 400 and deep.text == "400 Bad Request\n"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -257,3 +257,10 @@ def test_the_trust_store_can_be_named_by_environment(monkeypatch, tmp_path, pki)
     path.write_text("no certificates here")
     with pytest.raises(VerificationError):
         load_trust_roots()
+
+
+def test_a_deeply_nested_body_is_a_bare_400_before_verification(app, caplog):
+    body = b"[" * (200 * 1024)
+    status, _, data = post(app, body, {"signaturecertchainurl": CERT_URL, "signature-256": "AAAA"})
+    assert status == 400 and data == b"400 Bad Request\n"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
