@@ -1,8 +1,9 @@
 """The web service as a WSGI application: ``POST /alexa`` (the skill), ``GET /healthz``, and the files of ``dist/``.
 
 Static files get fixed MIME types, HEAD, conditional GET (ETag) and single byte ranges (206, or 416 when
-unsatisfiable), which podcast apps and Alexa's player rely on to seek. Nothing outside ``dist/`` is ever served:
-dot segments, hidden files and symlinks leading out are all 404.
+unsatisfiable), which podcast apps and Alexa's player rely on to seek, and ``Access-Control-Allow-Origin: *``
+(with an answer to CORS preflights) so web players elsewhere can fetch them. Nothing outside ``dist/`` is ever
+served: dot segments, hidden files and symlinks leading out are all 404. A HEAD request never gets a body.
 
 Bad requests to ``/alexa`` get a 4xx whose body names only the status; the reason goes to the log.
 """
@@ -26,6 +27,16 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
 """Largest request body ``/alexa`` accepts (Alexa requests are a few KiB)."""
+
+CORS_HEADERS = [("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified")]
+"""Sent with every file of ``dist/``: all of it is public and no request carries credentials, so web players on
+other sites may fetch the feed, transcripts, chapters and audio (and read Content-Range to seek)."""
+
+PREFLIGHT_HEADERS = [*CORS_HEADERS, ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
+                     ("Access-Control-Allow-Headers", "Range, If-Range, If-None-Match, If-Modified-Since"),
+                     ("Access-Control-Max-Age", "86400"), ("Allow", "GET, HEAD, OPTIONS")]
+"""The answer to a CORS preflight (``OPTIONS``) for a file of ``dist/``."""
 
 _CHUNK = 64 * 1024
 _REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 304: "Not Modified",
@@ -97,10 +108,15 @@ class WebApp:
                 if method != "POST":
                     return self._status(start_response, 405, [("Allow", "POST")])
                 return self._alexa(environ, start_response)
-            if method not in ("GET", "HEAD"):
-                return self._status(start_response, 405, [("Allow", "GET, HEAD")])
             if path == "/healthz":
+                if method not in ("GET", "HEAD"):
+                    return self._status(start_response, 405, [("Allow", "GET, HEAD")])
                 return self._health(method, start_response)
+            if method == "OPTIONS":
+                start_response("204 No Content", PREFLIGHT_HEADERS)
+                return []
+            if method not in ("GET", "HEAD"):
+                return self._status(start_response, 405, [("Allow", "GET, HEAD, OPTIONS")])
             return self._static(environ, path, method, start_response)
         except Exception:  # never a traceback to the caller
             log.exception("error serving %s %s", method, path[:200])
@@ -219,7 +235,7 @@ class WebApp:
             etag = f'"{size:x}-{stat.st_mtime_ns:x}"'
             last_modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
             headers = [("Content-Type", mime_type(target.name)), ("Accept-Ranges", "bytes"), ("ETag", etag),
-                       ("Last-Modified", last_modified), ("X-Content-Type-Options", "nosniff")]
+                       ("Last-Modified", last_modified), ("X-Content-Type-Options", "nosniff"), *CORS_HEADERS]
             if etag in (environ.get("HTTP_IF_NONE_MATCH") or ""):
                 handle.close()
                 start_response("304 Not Modified", headers)
@@ -231,7 +247,8 @@ class WebApp:
                 span = parse_range(range_header, size)
             if span is False:
                 handle.close()
-                return self._status(start_response, 416, [("Content-Range", f"bytes */{size}")], head=head)
+                return self._status(start_response, 416, [("Content-Range", f"bytes */{size}"), *CORS_HEADERS],
+                                    head=head)
             if span:
                 start, end = span  # type: ignore[misc]
                 length = end - start + 1

@@ -398,3 +398,39 @@ def test_an_error_answering_head_has_no_body_either(tmp_path):
     assert head.startswith(b"HTTP/1.1 500 ")
     assert rest.startswith(b"HTTP/1.1 200 "), rest[:80]
     assert rest.endswith(b"<channel/></rss>\n")
+
+
+# --- CORS: web players on other sites fetch the feed, transcripts, chapters and audio ------------------------
+
+SHARED = ["/feed.xml", "/episodes/ep/transcript.vtt", "/episodes/ep/transcript.srt", "/episodes/ep/transcript.json",
+          "/episodes/ep/chapters.json", "/audio/ep/01-introduction.mp3"]
+
+
+@pytest.mark.parametrize("path", SHARED)
+def test_shared_files_allow_any_origin(server, path):
+    origin = {"Origin": "https://player.example.net"}
+    head = server.http.head(server.base + path, headers=origin, timeout=10)  # what `curl -I` sends
+    assert head.status_code == 200 and head.headers["Access-Control-Allow-Origin"] == "*"
+    ranged = server.http.get(server.base + path, headers={**origin, "Range": "bytes=0-3"}, timeout=10)
+    assert ranged.status_code == 206 and ranged.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Content-Range" in ranged.headers["Access-Control-Expose-Headers"]
+
+
+@pytest.mark.parametrize("path", SHARED)
+def test_a_preflight_for_a_ranged_fetch_is_answered(server, path):
+    response = server.http.options(server.base + path, timeout=10, headers={
+        "Origin": "https://player.example.net", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "range"})
+    assert response.status_code == 204 and response.content == b""
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+    assert "range" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_the_skill_endpoint_is_not_shared_across_origins(server):
+    response = server.http.post(f"{server.base}/alexa", data=b"{}", timeout=10, headers={
+        "Origin": "https://player.example.net", "Content-Type": "application/json"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    preflight = server.http.options(f"{server.base}/alexa", timeout=10, headers={
+        "Origin": "https://player.example.net", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 405 and "Access-Control-Allow-Origin" not in preflight.headers
