@@ -154,15 +154,36 @@ def check_dist(dist: Path) -> None:
             raise PublishError(f"{dist / required}: missing; {dist} is not a complete build")
 
 
+def _check_link(path: Path, rel: str, root: Path) -> None:
+    """Refuse a symbolic link whose target is outside ``root`` (the resolved ``dist/``)."""
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        raise PublishError(f"{rel}: a symbolic link that cannot be resolved; nothing was uploaded") from None
+    if target != root and root not in target.parents:
+        raise PublishError(f"{rel}: a symbolic link to {target}, outside {root}; nothing was uploaded "
+                           "(copy the file into dist/ or remove the link)")
+
+
 def plan(dist: Path, prefix: str = "") -> list[Upload]:
-    """Every file of ``dist`` as an :class:`Upload`, in upload order. Raises :class:`PublishError`."""
+    """Every file of ``dist`` as an :class:`Upload`, in upload order. Raises :class:`PublishError`.
+
+    A symbolic link is published as the file it points to only when that file is inside ``dist``; a link
+    (to a file or a folder) leading out of ``dist`` refuses the whole publish before anything is uploaded.
+    Folders linked from inside ``dist`` are not walked twice.
+    """
     check_dist(dist)
+    root = dist.resolve()
     prefix = normalise_prefix(prefix)
     uploads = []
-    for path in dist.rglob("*"):
+    for path in dist.rglob("*"):  # does not descend into symlinked folders
         rel = path.relative_to(dist).as_posix()
-        if not path.is_file() or any(part.startswith(".") for part in rel.split("/")):
+        if any(part.startswith(".") for part in rel.split("/")):
             continue  # dot files: editor and OS litter (.DS_Store), never part of a build
+        if path.is_symlink():
+            _check_link(path, rel, root)
+        if not path.is_file():
+            continue
         uploads.append(Upload(path, prefix + rel, rel, _sha256(path), content_type(rel), cache_control(rel)))
     return sorted(uploads, key=lambda u: _rank(u.rel))
 
