@@ -18,9 +18,6 @@ from gentle_steps.skill.web import MAX_BODY_BYTES, WebApp
 
 log = logging.getLogger("gentle_steps.serve")
 
-THREADS = 4
-"""Waitress worker threads."""
-
 _INSECURE_BANNER = """\
 ************************************************************************
 *  WARNING: --insecure-skip-verify is on.                              *
@@ -70,13 +67,14 @@ def run(args: Any) -> int:
     if args.insecure_skip_verify:
         print(_INSECURE_BANNER, file=sys.stderr, flush=True)
         log.warning("--insecure-skip-verify: Alexa request signatures are not checked")
+    elif not args.skill_id:
+        log.warning("no --skill-id: any Alexa skill's signed requests will be answered; "
+                    "give your skill's id (amzn1.ask.skill...) before going live")
 
-    from waitress.server import create_server
+    from gentle_steps.skill.httpserver import make_server
 
     try:
-        server = create_server(app, host=args.host, port=args.port, threads=THREADS,
-                               max_request_body_size=MAX_BODY_BYTES, ident="gentle-steps",
-                               clear_untrusted_proxy_headers=True)
+        server = make_server(app, args.host, args.port, MAX_BODY_BYTES)
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})")
     port = getattr(server, "effective_port", args.port)

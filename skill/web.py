@@ -14,6 +14,8 @@ import email.utils
 import json
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,40 @@ _REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 304: "N
             500: "Internal Server Error"}
 
 StartResponse = Callable[..., Any]
+
+
+class RefusalLog:
+    """Logs why ``/alexa`` requests were refused, at most ``burst`` lines per ``window_s`` seconds, then one line
+    counting the rest: a flood of bad requests must not become a flood of log lines."""
+
+    def __init__(self, burst: int = 20, window_s: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        """Allow ``burst`` lines per ``window_s`` seconds of ``clock``."""
+        self.burst = burst
+        self.window_s = window_s
+        self.clock = clock
+        self._window_end = 0.0
+        self._logged = 0
+        self._suppressed = 0
+        self._lock = threading.Lock()
+
+    def log(self, level: int, reason: str) -> None:
+        """Log one refusal (or count it, if this window's lines are used up)."""
+        with self._lock:
+            now = self.clock()
+            suppressed = 0
+            if now >= self._window_end:
+                suppressed, self._suppressed = self._suppressed, 0
+                self._window_end, self._logged = now + self.window_s, 0
+            allowed = self._logged < self.burst
+            if allowed:
+                self._logged += 1
+            else:
+                self._suppressed += 1
+        if suppressed:
+            log.warning("%d more /alexa requests refused in the last %g s (not logged one by one)",
+                        suppressed, self.window_s)
+        if allowed:
+            log.log(level, "refused /alexa request: %s", reason)
 
 
 def _digits(text: str) -> bool:
@@ -87,6 +123,7 @@ class WebApp:
         self.verifier = verifier
         self.skill_id = skill_id
         self.max_body = max_body
+        self.refusals = RefusalLog()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer one request; a HEAD request never gets a body, whatever the status."""
@@ -165,13 +202,13 @@ class WebApp:
             return self._status(start_response, 400)
         problem = shape_problem(body)
         if problem is not None:
-            log.info("refused /alexa request: %s", problem)
+            self.refusals.log(logging.INFO, problem)
             return self._status(start_response, 400)
         try:
             text = body.decode("utf-8")
             envelope = json.loads(text)
         except ValueError:
-            log.info("refused /alexa request: body is not JSON")
+            self.refusals.log(logging.INFO, "body is not JSON")
             return self._status(start_response, 400)
         if not isinstance(envelope, dict):
             return self._status(start_response, 400)
@@ -183,12 +220,12 @@ class WebApp:
             else:
                 check_skill_id(envelope, self.skill_id)
         except VerificationError as exc:
-            log.warning("refused /alexa request: %s", exc)
+            self.refusals.log(logging.WARNING, str(exc))
             return self._status(start_response, 400)
         try:
             answer = self.runtime.answer(envelope, text)
         except BadRequest as exc:
-            log.info("refused /alexa request: %s", exc)
+            self.refusals.log(logging.INFO, str(exc))
             return self._status(start_response, 400)
         return self._json(start_response, answer)
 

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ sys.path.insert(0, str(FIXTURES))
 import envelopes as E  # noqa: E402
 from fuzzing import assert_valid_answer, envelopes  # noqa: E402
 from pki import CERT_URL, make_pki  # noqa: E402
+from serving import Server, serve_command  # noqa: E402
 from webdist import MP3, make_dist  # noqa: E402
 
 CATALOG = json.loads((FIXTURES / "catalog.json").read_text(encoding="utf-8"))
@@ -38,54 +38,6 @@ def token(index: int) -> str:
     return f"{EPISODE['id']}|{SECTIONS[index]['id']}|{SECTIONS[index]['version']}"
 
 
-def serve_command() -> list[str]:
-    script = Path(sys.executable).with_name("gentle-steps")
-    if script.exists():
-        return [str(script), "serve"]
-    return [sys.executable, "-m", "gentle_steps.deploy.cli", "serve"]
-
-
-class Server:
-    """A ``gentle-steps serve`` subprocess on a free loopback port (``--port 0``; the URL is read from its output)."""
-
-    def __init__(self, dist: Path, state: Path, *extra: str, env: dict[str, str] | None = None):
-        self.proc = subprocess.Popen(
-            [*serve_command(), "--dist", str(dist), "--host", "127.0.0.1", "--port", "0", "--state", str(state),
-             *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
-        self.lines: list[str] = []
-        deadline = time.monotonic() + 30
-        self.base = ""
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            self.lines.append(line)
-            if line.startswith("Skill:"):
-                self.base = line.split()[-1].rsplit("/alexa", 1)[0]
-                break
-        if not self.base:
-            self.stop()
-            raise RuntimeError(f"server did not start: {''.join(self.lines)} {self.proc.stderr.read()}")
-        self.http = requests.Session()
-
-    def alexa(self, envelope, **kw) -> dict:
-        response = self.http.post(f"{self.base}/alexa", data=json.dumps(envelope),
-                                  headers={"Content-Type": "application/json"}, timeout=10, **kw)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("serve")
@@ -93,7 +45,7 @@ def server(tmp_path_factory):
     srv = Server(dist, root / "state.sqlite3", "--insecure-skip-verify")
     yield srv
     assert srv.stop() == 0
-    assert "Traceback" not in srv.proc.stderr.read()
+    assert "Traceback" not in srv.errors()
 
 
 def test_it_prints_the_feed_pages_and_skill_urls(server):
@@ -257,7 +209,7 @@ def test_with_verification_on_unsigned_requests_get_a_bare_400(tmp_path):
         assert srv.http.get(f"{srv.base}/feed.xml", timeout=10).status_code == 200
     finally:
         assert srv.stop() == 0
-    assert "insecure" not in srv.proc.stderr.read().lower()
+    assert "insecure" not in srv.errors().lower()
 
 
 def test_a_signed_request_is_answered_over_http_with_verification_on(tmp_path):

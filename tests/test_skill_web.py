@@ -256,3 +256,30 @@ def test_shape_problem(body, refused):
     from gentle_steps.skill.jsonshape import shape_problem
 
     assert (shape_problem(body) is not None) == refused
+
+
+def test_a_flood_of_refusals_is_logged_in_bounded_lines(app, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="gentle_steps.skill.web")
+    for _ in range(500):
+        call(app, "POST", "/alexa", b"not json")
+    lines = [r for r in caplog.records if r.name == "gentle_steps.skill.web"]
+    assert 1 <= len(lines) <= 21
+
+
+def test_refusal_log_counts_what_it_did_not_log(caplog):
+    import logging
+
+    from gentle_steps.skill.web import RefusalLog
+
+    caplog.set_level(logging.INFO, logger="gentle_steps.skill.web")
+    now = [0.0]
+    refusals = RefusalLog(burst=3, window_s=10, clock=lambda: now[0])
+    for _ in range(10):
+        refusals.log(logging.INFO, "bad")
+    now[0] = 11
+    refusals.log(logging.INFO, "bad")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["refused /alexa request: bad"] * 3 + [
+        "7 more /alexa requests refused in the last 10 s (not logged one by one)", "refused /alexa request: bad"]
