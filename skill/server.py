@@ -33,10 +33,10 @@ def _fail(message: str) -> int:
 
 def build_app(dist: Path, state: Path, skill_id: str | None, insecure_skip_verify: bool) -> WebApp:
     """The WSGI application for ``dist``; raises ``CatalogError`` or ``VerificationError`` with a clear message."""
-    from gentle_steps.skill.runtime import SkillRuntime
+    from gentle_steps.skill.runtime import ReloadingRuntime
     from gentle_steps.skill.state import SqlitePersistenceAdapter
 
-    runtime = SkillRuntime.from_path(dist / "catalog.json", SqlitePersistenceAdapter(state, checkpoint_every=1.0))
+    runtime = ReloadingRuntime(dist / "catalog.json", SqlitePersistenceAdapter(state, checkpoint_every=1.0))
     verifier = None
     if not insecure_skip_verify:
         from gentle_steps.skill.verify import RequestVerifier

@@ -22,7 +22,7 @@ from typing import Any
 
 from gentle_steps.skill.jsonshape import shape_problem
 from gentle_steps.skill.mime import mime_type
-from gentle_steps.skill.runtime import BadRequest, SkillRuntime
+from gentle_steps.skill.runtime import BadRequest, ReloadingRuntime, SkillRuntime
 from gentle_steps.skill.verify import RequestVerifier, VerificationError, check_skill_id
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,8 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None | bool:
 class WebApp:
     """The WSGI application."""
 
-    def __init__(self, dist: str | Path, runtime: SkillRuntime | None, verifier: RequestVerifier | None,
+    def __init__(self, dist: str | Path, runtime: SkillRuntime | ReloadingRuntime | None,
+                 verifier: RequestVerifier | None,
                  skill_id: str | None = None, max_body: int = MAX_BODY_BYTES) -> None:
         """Serve ``dist``; answer ``/alexa`` with ``runtime`` after ``verifier`` (None: no signature checks)
         and, when given, a check that requests are for ``skill_id``."""

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -386,3 +387,38 @@ def test_the_skill_endpoint_is_not_shared_across_origins(server):
     preflight = server.http.options(f"{server.base}/alexa", timeout=10, headers={
         "Origin": "https://player.example.net", "Access-Control-Request-Method": "POST"})
     assert preflight.status_code == 405 and "Access-Control-Allow-Origin" not in preflight.headers
+
+
+# --- a rebuilt catalog and a replaced state file are picked up without a restart ------------------------------
+
+
+def sections_heard(srv) -> str:
+    return srv.alexa(E.intent("ListSectionsIntent"))["response"]["outputSpeech"]["ssml"]
+
+
+def test_a_rebuilt_catalog_is_served_and_a_bad_one_is_not(tmp_path):
+    dist = make_dist(tmp_path)
+    srv = Server(dist, tmp_path / "state.sqlite3", "--insecure-skip-verify")
+    try:
+        assert "Betrayal Is a Trauma" in sections_heard(srv)
+
+        # What a build does: a whole new dist/ renamed into place.
+        rebuilt = json.loads((dist / "catalog.json").read_text(encoding="utf-8"))
+        rebuilt["episodes"][0]["sections"][2]["title"] = "Betrayal Hurts Like an Injury"
+        fresh = make_dist(tmp_path / "next")
+        (fresh / "catalog.json").write_text(json.dumps(rebuilt), encoding="utf-8")
+        dist.rename(tmp_path / "old-dist")
+        fresh.rename(dist)
+        time.sleep(1.2)  # the catalog is looked at once a second at most
+        assert "Betrayal Hurts Like an Injury" in sections_heard(srv)
+
+        (dist / "catalog.json").write_text('{"schema_version": 1, "episodes": [', encoding="utf-8")
+        time.sleep(1.2)
+        for _ in range(3):
+            assert "Betrayal Hurts Like an Injury" in sections_heard(srv)
+            time.sleep(0.6)
+    finally:
+        assert srv.stop() == 0
+    complaints = [line for line in srv.errors().splitlines() if "catalog.json" in line and "WARNING" in line]
+    assert len(complaints) == 1, complaints
+    assert "previous catalog" in complaints[0] and "Traceback" not in srv.errors()

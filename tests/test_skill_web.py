@@ -283,3 +283,14 @@ def test_refusal_log_counts_what_it_did_not_log(caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert messages == ["refused /alexa request: bad"] * 3 + [
         "7 more /alexa requests refused in the last 10 s (not logged one by one)", "refused /alexa request: bad"]
+
+
+def test_a_missing_catalog_keeps_the_previous_one_and_says_so_once(dist, tmp_path, caplog):
+    from gentle_steps.skill.runtime import ReloadingRuntime
+
+    runtime = ReloadingRuntime(dist / "catalog.json", None, check_every_s=0)
+    app = WebApp(dist, runtime, verifier=None)
+    (dist / "catalog.json").rename(tmp_path / "aside.json")
+    for _ in range(3):
+        assert call(app, "POST", "/alexa", json.dumps(E.launch()).encode())[0] == 200
+    assert len([r for r in caplog.records if "missing" in r.getMessage()]) == 1
