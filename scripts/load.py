@@ -51,6 +51,9 @@ def percentile(values: list[float], share: float) -> float:
 def attack(host: str, port: int, clients: int, rate: float, seconds: float, results: multiprocessing.Queue) -> None:
     """``clients`` threads sending unsigned requests with fresh certificate URLs for ``seconds``, each at most
     ``rate`` a second (0: each as soon as the last was answered)."""
+    # Real strangers use their own machines' CPU, not the server's: here they share its two cores, so they
+    # run at a lower priority than the server and the health checks.
+    os.nice(10)
     statuses: collections.Counter[str] = collections.Counter()
     latencies: list[float] = []
     lock = threading.Lock()

@@ -95,10 +95,16 @@ def check_cert_url(url: str) -> str:
 
 
 def default_fetcher(url: str, timeout: float = FetchLimits.timeout_s) -> bytes:
-    """Download a certificate chain over https (a short timeout, at most 64 KiB)."""
+    """Download a certificate chain over https (a short timeout, at most 64 KiB, no redirects: only a URL
+    that passed :func:`check_cert_url` is ever fetched)."""
     import urllib.request
 
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - URL checked by check_cert_url
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None  # urllib then raises HTTPError for the 3xx
+
+    opener = urllib.request.build_opener(NoRedirects)
+    with opener.open(url, timeout=timeout) as response:
         data = response.read(MAX_CHAIN_BYTES + 1)
     if len(data) > MAX_CHAIN_BYTES:
         raise VerificationError("certificate chain is too large")

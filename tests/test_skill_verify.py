@@ -410,3 +410,40 @@ def test_nothing_is_fetched_for_a_request_that_fails_the_free_checks(pki):
     with pytest.raises(VerificationError, match="base64"):
         verifier.verify({"signaturecertchainurl": CERT_URL, "signature-256": "%%"}, body_of(envelope), envelope)
     assert fetcher.calls == []
+
+
+def test_the_fetcher_never_follows_a_redirect(tmp_path):
+    """Only a URL that passed the shape check is ever fetched: a redirect elsewhere is a failure, not a hop."""
+    import http.server
+    import threading
+
+    from gentle_steps.skill.verify import default_fetcher
+
+    hits: list[str] = []
+
+    class Redirecting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            if self.path == "/echo.api/cert.pem":
+                self.send_response(302)
+                self.send_header("Location", "/elsewhere.pem")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                body = b"-----BEGIN CERTIFICATE-----\n"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - urllib's HTTPError for the refused redirect
+            default_fetcher(f"http://127.0.0.1:{server.server_port}/echo.api/cert.pem", timeout=5)
+    finally:
+        server.shutdown()
+    assert hits == ["/echo.api/cert.pem"]
