@@ -1,7 +1,11 @@
 """``gentle-steps serve``: the skill, the feed and the pages from one waitress process.
 
-Waitress is a production WSGI server (pure Python, threaded). Verification of Alexa's request signatures is on
-unless ``--insecure-skip-verify`` is given, which is for local testing only and says so loudly.
+Waitress is a production WSGI server (pure Python, threaded), set up for the internet in ``skill.httpserver``
+(connection limits and request deadlines). Verification of Alexa's request signatures is on unless
+``--insecure-skip-verify`` is given, which is for local testing only and says so loudly; without
+``--skill-id`` it warns. The catalog is reloaded when a build replaces it (``ReloadingRuntime``) and the state
+file reopened when it is replaced (``SqlitePersistenceAdapter``). TLS, per-client rate limits and per-client
+connection caps belong to a reverse proxy in front (README, "Running serve on the internet").
 """
 
 from __future__ import annotations
