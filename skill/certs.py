@@ -44,7 +44,11 @@ class FetchLimits:
     """Request threads waiting for downloads at once; another request needing one is refused at once."""
 
     failed_ttl_s: float = 300.0
-    """How long a URL whose chain failed is refused without being fetched again."""
+    """How long a URL whose chain was refused (not found, not a chain, not trusted) is refused again at once."""
+
+    unreachable_ttl_s: float = 15.0
+    """How long a URL that could not be fetched (timeout, network, server error) is refused again at once:
+    short, since it may be Alexa's real one and the fault ours or passing."""
 
     max_failed: int = 4096
     """Failed URLs remembered (the oldest are forgotten first)."""
@@ -112,10 +116,13 @@ class ChainCache:
         try:
             value = self.load(url)
         except Exception as exc:
+            status = getattr(exc, "code", None)  # urllib's HTTPError carries the HTTP status
+            refused = isinstance(exc, ChainError) or (isinstance(status, int) and 400 <= status < 500)
             error = exc if isinstance(exc, ChainError) else ChainError(
-                f"cannot fetch the certificate chain ({type(exc).__name__})")
+                f"cannot fetch the certificate chain ({type(exc).__name__}{f' {status}' if status else ''})")
+            ttl = self.limits.failed_ttl_s if refused else self.limits.unreachable_ttl_s
             with self._lock:
-                self._failed[url] = self.clock() + self.limits.failed_ttl_s
+                self._failed[url] = self.clock() + ttl
                 self._failed.move_to_end(url)
                 while len(self._failed) > self.limits.max_failed:
                     self._failed.popitem(last=False)

@@ -292,12 +292,34 @@ def test_a_failed_url_is_refused_without_a_new_fetch_until_it_expires(pki):
 
     now = [1000.0]
     verifier = RequestVerifier(trust_roots=[pki.root], fetcher=failing, monotonic=lambda: now[0],
-                               limits=FetchLimits(failed_ttl_s=60))
+                               limits=FetchLimits(failed_ttl_s=300, unreachable_ttl_s=15))
     for _ in range(3):
         refuse(verifier, *signed(pki, CERT_URL), "cannot fetch|failed recently")
     assert calls == [CERT_URL]
-    now[0] += 61
+    now[0] += 16  # a network failure may be ours and passing: it is tried again soon
     refuse(verifier, *signed(pki, CERT_URL), "cannot fetch")
+    assert calls == [CERT_URL, CERT_URL]
+
+
+def test_a_url_the_host_refuses_is_remembered_longer(pki):
+    import urllib.error
+
+    from gentle_steps.skill.certs import FetchLimits
+
+    calls: list[str] = []
+
+    def not_found(url):
+        calls.append(url)
+        raise urllib.error.HTTPError(url, 404, "Not Found", {}, None)
+
+    now = [1000.0]
+    verifier = RequestVerifier(trust_roots=[pki.root], fetcher=not_found, monotonic=lambda: now[0],
+                               limits=FetchLimits(failed_ttl_s=300, unreachable_ttl_s=15))
+    refuse(verifier, *signed(pki, CERT_URL), "HTTPError 404")
+    now[0] += 60
+    refuse(verifier, *signed(pki, CERT_URL), "failed recently")
+    now[0] += 300
+    refuse(verifier, *signed(pki, CERT_URL), "HTTPError 404")
     assert calls == [CERT_URL, CERT_URL]
 
 
