@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import mimetypes
 import re
 import sys
 import time
@@ -33,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from gentle_steps.skill.mime import mime_type
 
 SHORT = "public, max-age=300"
 """Cache-Control of what points at everything else: feed, catalog, manifest, pages."""
@@ -45,26 +46,6 @@ MEDIA = "public, max-age=86400"
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 """Cache-Control of files whose name carries their content hash."""
-
-CONTENT_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".xml": "application/xml",
-    ".html": "text/html; charset=utf-8",
-    ".json": "application/json",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-    ".ico": "image/x-icon",
-    ".txt": "text/plain; charset=utf-8",
-}
-"""Content-Type by extension; anything else is guessed by :mod:`mimetypes`, or ``application/octet-stream``."""
 
 LAST = ("catalog.json", "feed.xml")
 """Written after everything else, in this order: the skill's catalog, then the podcast feed."""
@@ -124,14 +105,8 @@ class PublishReport:
 
 
 def content_type(rel: str) -> str:
-    """The Content-Type for a file at ``rel`` in ``dist/``."""
-    suffix = Path(rel).suffix.lower()
-    if rel.rsplit("/", 1)[-1] == "feed.xml":
-        return "application/rss+xml; charset=utf-8"
-    if suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(rel)
-    return guessed or "application/octet-stream"
+    """The Content-Type for a file at ``rel`` in ``dist/``: the same table ``serve`` answers with."""
+    return mime_type(rel)
 
 
 def cache_control(rel: str) -> str:
@@ -179,15 +154,36 @@ def check_dist(dist: Path) -> None:
             raise PublishError(f"{dist / required}: missing; {dist} is not a complete build")
 
 
+def _check_link(path: Path, rel: str, root: Path) -> None:
+    """Refuse a symbolic link whose target is outside ``root`` (the resolved ``dist/``)."""
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        raise PublishError(f"{rel}: a symbolic link that cannot be resolved; nothing was uploaded") from None
+    if target != root and root not in target.parents:
+        raise PublishError(f"{rel}: a symbolic link to {target}, outside {root}; nothing was uploaded "
+                           "(copy the file into dist/ or remove the link)")
+
+
 def plan(dist: Path, prefix: str = "") -> list[Upload]:
-    """Every file of ``dist`` as an :class:`Upload`, in upload order. Raises :class:`PublishError`."""
+    """Every file of ``dist`` as an :class:`Upload`, in upload order. Raises :class:`PublishError`.
+
+    A symbolic link is published as the file it points to only when that file is inside ``dist``; a link
+    (to a file or a folder) leading out of ``dist`` refuses the whole publish before anything is uploaded.
+    Folders linked from inside ``dist`` are not walked twice.
+    """
     check_dist(dist)
+    root = dist.resolve()
     prefix = normalise_prefix(prefix)
     uploads = []
-    for path in dist.rglob("*"):
+    for path in dist.rglob("*"):  # does not descend into symlinked folders
         rel = path.relative_to(dist).as_posix()
-        if not path.is_file() or any(part.startswith(".") for part in rel.split("/")):
+        if any(part.startswith(".") for part in rel.split("/")):
             continue  # dot files: editor and OS litter (.DS_Store), never part of a build
+        if path.is_symlink():
+            _check_link(path, rel, root)
+        if not path.is_file():
+            continue
         uploads.append(Upload(path, prefix + rel, rel, _sha256(path), content_type(rel), cache_control(rel)))
     return sorted(uploads, key=lambda u: _rank(u.rel))
 

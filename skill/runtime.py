@@ -10,12 +10,14 @@ import json
 import logging
 import os
 import random
+import threading
+import time
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
-from gentle_steps.skill.catalog import Catalog, load_catalog
+from gentle_steps.skill.catalog import Catalog, CatalogError, load_catalog
 from gentle_steps.skill.handlers import REQUEST_TYPES, build_skill
 from gentle_steps.skill.state import StateStore
 
@@ -104,3 +106,64 @@ class SkillRuntime:
             raise BadRequest(f"envelope not readable: {type(exc).__name__}") from exc
         response = self.skill.invoke(request_envelope=request, context=context)
         return self.serializer.serialize(response)
+
+
+class ReloadingRuntime:
+    """A :class:`SkillRuntime` that follows its catalog file: for a long-running web service, whose catalog a
+    build replaces (a new ``dist/`` renamed into place) while it runs.
+
+    At most once every ``check_every_s`` the file's identity (inode, size, modification time) is looked at; when
+    it changed, the new catalog is loaded and a new skill built beside the old one, then swapped in. A catalog
+    that does not load is logged once (per version of the file) and the previous one is kept.
+    """
+
+    def __init__(self, catalog_path: str | os.PathLike[str], adapter: AbstractPersistenceAdapter | None,
+                 check_every_s: float = 1.0) -> None:
+        """Load ``catalog_path`` now (raises ``CatalogError``); listener state in ``adapter`` is shared by every
+        catalog this runtime loads."""
+        self.path = os.fspath(catalog_path)
+        self.adapter = adapter
+        self.check_every_s = check_every_s
+        self._seen = self._identity()
+        self.current = SkillRuntime(load_catalog(self.path), adapter)
+        self._next_check = time.monotonic() + check_every_s
+        self._lock = threading.Lock()
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog being served."""
+        return self.current.catalog
+
+    def _identity(self) -> tuple[int, int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return info.st_ino, info.st_size, info.st_mtime_ns
+
+    def refresh(self) -> None:
+        """Load the catalog again if its file changed (at most once every ``check_every_s``)."""
+        if time.monotonic() < self._next_check or not self._lock.acquire(blocking=False):
+            return  # not yet, or another thread is looking: answer from the current catalog meanwhile
+        try:
+            self._next_check = time.monotonic() + self.check_every_s
+            identity = self._identity()
+            if identity == self._seen:
+                return
+            self._seen = identity
+            if identity is None:
+                log.warning("%s: missing; still serving the previous catalog", self.path)
+                return
+            try:
+                self.current = SkillRuntime(load_catalog(self.path), self.adapter)
+            except CatalogError as exc:
+                log.warning("%s; still serving the previous catalog", exc)
+                return
+            log.info("%s: reloaded (%d episodes)", self.path, len(self.current.catalog.episodes))
+        finally:
+            self._lock.release()
+
+    def answer(self, envelope: dict[str, Any], body: str | None = None, context: Any = None) -> dict[str, Any]:
+        """:meth:`SkillRuntime.answer` from the newest catalog that loaded."""
+        self.refresh()
+        return self.current.answer(envelope, body, context)

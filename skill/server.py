@@ -1,7 +1,11 @@
 """``gentle-steps serve``: the skill, the feed and the pages from one waitress process.
 
-Waitress is a production WSGI server (pure Python, threaded). Verification of Alexa's request signatures is on
-unless ``--insecure-skip-verify`` is given, which is for local testing only and says so loudly.
+Waitress is a production WSGI server (pure Python, threaded), set up for the internet in ``skill.httpserver``
+(connection limits and request deadlines). Verification of Alexa's request signatures is on unless
+``--insecure-skip-verify`` is given, which is for local testing only and says so loudly; without
+``--skill-id`` it warns. The catalog is reloaded when a build replaces it (``ReloadingRuntime``) and the state
+file reopened when it is replaced (``SqlitePersistenceAdapter``). TLS, per-client rate limits and per-client
+connection caps belong to a reverse proxy in front (README, "Running serve on the internet").
 """
 
 from __future__ import annotations
@@ -18,9 +22,6 @@ from gentle_steps.skill.web import MAX_BODY_BYTES, WebApp
 
 log = logging.getLogger("gentle_steps.serve")
 
-THREADS = 4
-"""Waitress worker threads."""
-
 _INSECURE_BANNER = """\
 ************************************************************************
 *  WARNING: --insecure-skip-verify is on.                              *
@@ -36,10 +37,10 @@ def _fail(message: str) -> int:
 
 def build_app(dist: Path, state: Path, skill_id: str | None, insecure_skip_verify: bool) -> WebApp:
     """The WSGI application for ``dist``; raises ``CatalogError`` or ``VerificationError`` with a clear message."""
-    from gentle_steps.skill.runtime import SkillRuntime
+    from gentle_steps.skill.runtime import ReloadingRuntime
     from gentle_steps.skill.state import SqlitePersistenceAdapter
 
-    runtime = SkillRuntime.from_path(dist / "catalog.json", SqlitePersistenceAdapter(state, checkpoint_every=1.0))
+    runtime = ReloadingRuntime(dist / "catalog.json", SqlitePersistenceAdapter(state, checkpoint_every=1.0))
     verifier = None
     if not insecure_skip_verify:
         from gentle_steps.skill.verify import RequestVerifier
@@ -70,13 +71,14 @@ def run(args: Any) -> int:
     if args.insecure_skip_verify:
         print(_INSECURE_BANNER, file=sys.stderr, flush=True)
         log.warning("--insecure-skip-verify: Alexa request signatures are not checked")
+    elif not args.skill_id:
+        log.warning("no --skill-id: any Alexa skill's signed requests will be answered; "
+                    "give your skill's id (amzn1.ask.skill...) before going live")
 
-    from waitress.server import create_server
+    from gentle_steps.skill.httpserver import make_server
 
     try:
-        server = create_server(app, host=args.host, port=args.port, threads=THREADS,
-                               max_request_body_size=MAX_BODY_BYTES, ident="gentle-steps",
-                               clear_untrusted_proxy_headers=True)
+        server = make_server(app, args.host, args.port, MAX_BODY_BYTES)
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})")
     port = getattr(server, "effective_port", args.port)

@@ -39,43 +39,94 @@ def user_id_key(request_envelope: RequestEnvelope) -> str:
 class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
     """ask-sdk persistence on one SQLite file: one JSON document per key, WAL journal, upserts.
 
-    The file is opened lazily, one connection per thread (the web service answers on several threads), so a
-    missing or unwritable file is reported on use, as :class:`PersistenceException`, not at start-up.
+    The file is opened lazily, so a missing or unwritable file is reported on use, as
+    :class:`PersistenceException`, not at start-up. One connection serves every thread, one statement at a time
+    (each is a primary-key lookup or upsert of well under a millisecond). At most once every ``reopen_check_s``
+    the file is looked at: if it was replaced (another inode, e.g. a restored backup renamed over it) or
+    deleted, every connection to the old file is closed before the new one is opened, since a connection left
+    on the old file would share its WAL and shared-memory files with the new one and read the old data.
     """
 
     def __init__(self, path: str | os.PathLike[str], partition_keygen: Callable[[RequestEnvelope], str] = user_id_key,
-                 timeout: float = 2.0, checkpoint_every: float | None = None) -> None:
+                 timeout: float = 2.0, checkpoint_every: float | None = None, reopen_check_s: float = 1.0) -> None:
         """Store in ``path``; ``partition_keygen`` maps an envelope to its key; ``timeout`` waits on locks.
 
         ``checkpoint_every`` (seconds) moves WAL checkpoints to a background thread: a checkpoint fsyncs the
         database, which otherwise lands on whichever request happens to trigger it (a 100 ms stall on a busy
         disk). None keeps SQLite's automatic checkpoints (right for one-shot processes such as Lambda).
+        ``reopen_check_s`` is how often, at most, the file is checked for replacement.
         """
         self.path = os.fspath(path)
         self.partition_keygen = partition_keygen
         self.timeout = timeout
         self.checkpoint_every = checkpoint_every
-        self._local = threading.local()
+        self.reopen_check_s = reopen_check_s
+        self._conn: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._next_check = 0.0
+        self._reopen = False
+        self._lock = threading.RLock()  # the connection, and replacing it
+        self._checkpoint_conn: sqlite3.Connection | None = None
+        self._checkpoint_lock = threading.Lock()
         self._stop = threading.Event()
         self._checkpointer: threading.Thread | None = None
-        self._start_lock = threading.Lock()
         self.checkpoints = 0
         """Background checkpoints run so far."""
 
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return info.st_dev, info.st_ino
+
     def _connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            # One thread at a time sets up: switching to WAL takes an exclusive lock, and SQLite may refuse it
-            # at once (without waiting) when another connection is opening the file at the same moment.
-            with self._start_lock:
-                conn = self._open()
-            self._local.conn = conn
+        """The open connection (call with the lock held), opening or reopening the file as needed."""
+        if self._conn is not None:
+            now = time.monotonic()
+            if not self._reopen and self.reopen_check_s is not None and now >= self._next_check:
+                self._next_check = now + self.reopen_check_s
+                identity = self._file_identity()
+                if identity != self._identity:
+                    log.warning("state store %s was %s; reopening it", self.path,
+                                "deleted" if identity is None else "replaced")
+                    self._reopen = True
+            if self._reopen:
+                self._close_all()
+        if self._conn is None:
+            self._open_all()
+        assert self._conn is not None
+        return self._conn
+
+    def _open_all(self) -> None:
+        # The checkpointer's connection is opened here, beside the main one, never later on its own: opened
+        # after the file was replaced, it would checkpoint the old database's WAL into the new file.
+        for _ in range(2):
+            before = self._file_identity()
+            conn = self._open()
+            checkpoint_conn = None
             if self.checkpoint_every:
-                self._start_checkpointer()
-        return conn
+                try:
+                    checkpoint_conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
+                                                      check_same_thread=False)
+                except sqlite3.Error:
+                    conn.close()
+                    raise
+            after = self._file_identity()
+            if before is None or before == after:
+                break
+            for opened in (conn, checkpoint_conn):  # replaced while opening: once more
+                if opened is not None:
+                    opened.close()
+        with self._checkpoint_lock:
+            self._checkpoint_conn = checkpoint_conn
+        self._conn, self._identity, self._reopen = conn, after, False
+        self._next_check = time.monotonic() + (self.reopen_check_s or 0)
+        if self.checkpoint_every:
+            self._start_checkpointer()
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         try:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -90,40 +141,63 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         return conn
 
     def _start_checkpointer(self) -> None:
-        with self._start_lock:
-            if self._checkpointer is None and not self._stop.is_set():
-                self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="sqlite-checkpoint",
-                                                      daemon=True)
-                self._checkpointer.start()
+        if self._checkpointer is None and not self._stop.is_set():
+            self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="sqlite-checkpoint",
+                                                  daemon=True)
+            self._checkpointer.start()
 
     def _checkpoint_loop(self) -> None:
-        conn = None
         while not self._stop.wait(self.checkpoint_every):
-            try:
-                conn = conn or sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")  # PASSIVE: never waits for, or blocks, writers
-                self.checkpoints += 1
-            except sqlite3.Error as exc:
-                log.warning("state store %s: checkpoint failed (%s)", self.path, exc)
-                conn = None
-        if conn is not None:
-            conn.close()
+            # Its own connection, outside the request lock: a checkpoint fsyncs, and requests must not wait on it.
+            with self._checkpoint_lock:
+                if self._checkpoint_conn is None:
+                    continue
+                try:
+                    self._checkpoint_conn.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for writers
+                    self.checkpoints += 1
+                except sqlite3.Error as exc:
+                    log.warning("state store %s: checkpoint failed (%s)", self.path, exc)
+                    self._close_checkpoint_conn()
+                    self._reopen = True  # the next request reopens both connections
 
-    def _reset(self) -> None:
-        # A connection that failed (file replaced, disk error) is reopened on the next call.
-        conn = getattr(self._local, "conn", None)
-        self._local.conn = None
+    def _close_checkpoint_conn(self) -> None:
+        # Call with the checkpoint lock held.
+        conn, self._checkpoint_conn = self._checkpoint_conn, None
         if conn is not None:
             try:
                 conn.close()
             except sqlite3.Error:
                 pass
 
+    def _close_all(self) -> None:
+        """Close every connection to the file (call with the lock held); the next use opens it again."""
+        with self._checkpoint_lock:
+            self._close_checkpoint_conn()
+            conn, self._conn = self._conn, None
+            if conn is None:
+                return
+            try:
+                # Empty the WAL first. SQLite keeps the WAL when its database was renamed over or deleted, and
+                # the next connection would replay the old database's pages into the new file.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+    def _reset(self) -> None:
+        # A connection that failed (file replaced, disk error) is reopened on the next call.
+        with self._lock:
+            self._close_all()
+
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         """The document stored for the envelope's key, or ``{}`` when there is none."""
         key = self.partition_keygen(request_envelope)
         try:
-            row = self._connection().execute("SELECT doc FROM attributes WHERE id = ?", (key,)).fetchone()
+            with self._lock:
+                row = self._connection().execute("SELECT doc FROM attributes WHERE id = ?", (key,)).fetchone()
         except sqlite3.Error as exc:
             self._reset()
             raise PersistenceException(f"state store {self.path}: cannot read ({exc})") from exc
@@ -145,10 +219,11 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         except (TypeError, ValueError) as exc:
             raise PersistenceException(f"state store {self.path}: attributes are not JSON-serialisable") from exc
         try:
-            self._connection().execute(
-                "INSERT INTO attributes (id, doc, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
-                (key, doc, int(time.time())))
+            with self._lock:
+                self._connection().execute(
+                    "INSERT INTO attributes (id, doc, updated_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
+                    (key, doc, int(time.time())))
         except sqlite3.Error as exc:
             self._reset()
             raise PersistenceException(f"state store {self.path}: cannot write ({exc})") from exc
@@ -157,14 +232,17 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         """Forget the document stored for the envelope's key (no error when there is none)."""
         key = self.partition_keygen(request_envelope)
         try:
-            self._connection().execute("DELETE FROM attributes WHERE id = ?", (key,))
+            with self._lock:
+                self._connection().execute("DELETE FROM attributes WHERE id = ?", (key,))
         except sqlite3.Error as exc:
             self._reset()
             raise PersistenceException(f"state store {self.path}: cannot delete ({exc})") from exc
 
     def close(self) -> None:
-        """Close this thread's connection (other threads' close when they end) and stop the checkpointer."""
+        """Stop the checkpointer and close the file."""
         self._stop.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(5)
         self._reset()
 
 

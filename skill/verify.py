@@ -1,16 +1,19 @@
 """Alexa request verification for the web service, as Amazon requires of any skill not hosted on Lambda.
 
 The checks (Alexa Skills Kit, "Host a Custom Skill as a Web Service", "Verify that the request was sent by
-Alexa"), in order:
+Alexa"), cheapest first, so nothing touches the network until everything a stranger could get wrong for free
+has been checked:
 
-1. both the ``SignatureCertChainUrl`` and ``Signature-256`` headers are present;
+1. both the ``SignatureCertChainUrl`` and ``Signature-256`` headers are present, the signature is base64;
 2. the certificate URL is https, host ``s3.amazonaws.com`` (any case), port 443 if given, and its path, once
    normalised, starts with ``/echo.api/``;
-3. the certificate chain fetched from that URL (cached per URL) leads to a trusted root, every certificate is
-   within its validity dates, and the leaf's subject alternative names include ``echo-api.amazon.com``;
-4. ``Signature-256`` is the base64 RSA PKCS#1 v1.5 signature, with SHA-256, of the raw request body by the leaf;
-5. the request's timestamp is within 150 seconds of now;
-6. the application id equals the configured skill id, when one is configured.
+3. the request's timestamp is within 150 seconds of now, and the application id equals the configured skill id,
+   when one is configured;
+4. the certificate chain fetched from that URL leads to a trusted root, every certificate is within its validity
+   dates, and the leaf's subject alternative names include ``echo-api.amazon.com``; chains are fetched off the
+   request threads, with a short timeout, a cache of good and failed URLs and a cap on concurrent fetches
+   (``skill.certs``);
+5. ``Signature-256`` is the base64 RSA PKCS#1 v1.5 signature, with SHA-256, of the raw request body by the leaf.
 
 ``ask-sdk-webservice-support`` implements these but cannot be imported on current OpenSSL (its certvalidator ->
 oscrypto dependency fails), so this module uses the ``cryptography`` package's X.509 path validation.
@@ -21,11 +24,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import logging
 import os
 import posixpath
 import re
-import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -38,6 +41,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import verification
+from gentle_steps.skill.certs import ChainCache, ChainError, FetchLimits
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +63,6 @@ test set-ups; production uses certifi's bundle or the system store)."""
 
 MAX_CHAIN_BYTES = 64 * 1024
 _PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
-_CACHE_SIZE = 32
 
 
 class VerificationError(Exception):
@@ -91,11 +94,17 @@ def check_cert_url(url: str) -> str:
     return url.strip()
 
 
-def default_fetcher(url: str) -> bytes:
-    """Download a certificate chain over https (5 s timeout, at most 64 KiB)."""
+def default_fetcher(url: str, timeout: float = FetchLimits.timeout_s) -> bytes:
+    """Download a certificate chain over https (a short timeout, at most 64 KiB, no redirects: only a URL
+    that passed :func:`check_cert_url` is ever fetched)."""
     import urllib.request
 
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - URL checked by check_cert_url
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None  # urllib then raises HTTPError for the 3xx
+
+    opener = urllib.request.build_opener(NoRedirects)
+    with opener.open(url, timeout=timeout) as response:
         data = response.read(MAX_CHAIN_BYTES + 1)
     if len(data) > MAX_CHAIN_BYTES:
         raise VerificationError("certificate chain is too large")
@@ -150,39 +159,43 @@ class RequestVerifier:
     """Verifies Alexa requests; one instance per process, shared by the web service's threads."""
 
     def __init__(self, skill_id: str | None = None, trust_roots: list[x509.Certificate] | None = None,
-                 fetcher: Fetcher = default_fetcher, clock: Callable[[], float] = time.time,
-                 max_skew_s: int = MAX_SKEW_S) -> None:
+                 fetcher: Fetcher | None = None, clock: Callable[[], float] = time.time,
+                 max_skew_s: int = MAX_SKEW_S, limits: FetchLimits | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         """Accept requests for ``skill_id`` (any, if None) signed by a chain to ``trust_roots`` (default:
-        :func:`load_trust_roots`); ``fetcher`` downloads chains; ``clock`` gives the time (seconds since epoch)."""
+        :func:`load_trust_roots`); ``fetcher`` downloads chains (default: :func:`default_fetcher` with
+        ``limits.timeout_s``) within ``limits``; ``clock`` gives the time (seconds since epoch) and
+        ``monotonic`` dates failed fetches."""
         self.skill_id = skill_id
         self.roots = trust_roots if trust_roots is not None else load_trust_roots()
         self.store = verification.Store(self.roots)
-        self.fetcher = fetcher
+        self.limits = limits or FetchLimits()
+        self.fetcher = fetcher or functools.partial(default_fetcher, timeout=self.limits.timeout_s)
         self.clock = clock
         self.max_skew_s = max_skew_s
-        self._cache: dict[str, tuple[x509.Certificate, rsa.RSAPublicKey]] = {}
-        self._lock = threading.Lock()
+        self.chains = ChainCache(self._load_chain, self.limits, monotonic)
 
     def verify(self, headers: Mapping[str, str], body: bytes, envelope: Mapping[str, Any]) -> None:
         """Raise :class:`VerificationError` unless the request (headers, raw body, parsed body) is genuine.
 
-        ``headers`` maps lower-case header names to values.
+        ``headers`` maps lower-case header names to values. Everything that needs no network is checked
+        before the certificate chain is looked up.
         """
         cert_url = headers.get("signaturecertchainurl")
         signature = headers.get("signature-256")
         if not cert_url or not signature:
             raise VerificationError("signature headers missing")
-        check_cert_url(cert_url)
-        leaf, key = self._signing_key(cert_url)
+        cert_url = check_cert_url(cert_url)
         try:
             raw_signature = base64.b64decode(signature.strip(), validate=True)
         except ValueError:
             raise VerificationError("signature is not base64") from None
+        self.check_envelope(envelope)
+        key = self._signing_key(cert_url)
         try:
             key.verify(raw_signature, body, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
             raise VerificationError("signature does not match the body") from None
-        self.check_envelope(envelope)
 
     def check_envelope(self, envelope: Mapping[str, Any]) -> None:
         """The timestamp and application id checks alone."""
@@ -193,23 +206,27 @@ class RequestVerifier:
             raise VerificationError("request timestamp is more than 150 s from now")
         check_skill_id(envelope, self.skill_id)
 
-    def _signing_key(self, cert_url: str) -> tuple[x509.Certificate, rsa.RSAPublicKey]:
-        now = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
-        with self._lock:
-            cached = self._cache.get(cert_url)
-        if cached is not None:
-            leaf = cached[0]
-            # The chain was verified once; the leaf's dates still have to hold on every request.
-            if _aware(leaf.not_valid_before_utc) <= now <= _aware(leaf.not_valid_after_utc):
-                return cached
-            with self._lock:
-                self._cache.pop(cert_url, None)
+    def _signing_key(self, cert_url: str) -> rsa.RSAPublicKey:
         try:
-            pem = self.fetcher(cert_url)
-        except VerificationError:
-            raise
-        except Exception as exc:
-            raise VerificationError(f"cannot fetch the certificate chain ({type(exc).__name__})") from None
+            leaf, key = self.chains.get(cert_url)
+        except ChainError as exc:
+            raise VerificationError(str(exc)) from None
+        # The chain was verified once, when fetched; the leaf's dates still have to hold on every request.
+        now = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
+        if not _aware(leaf.not_valid_before_utc) <= now <= _aware(leaf.not_valid_after_utc):
+            self.chains.forget(cert_url)
+            raise VerificationError("signing certificate is outside its validity dates")
+        return key
+
+    def _load_chain(self, cert_url: str) -> tuple[x509.Certificate, rsa.RSAPublicKey]:
+        """Download and check the chain at ``cert_url`` (runs in a fetch thread); raises :class:`ChainError`."""
+        try:
+            return self._check_chain(self.fetcher(cert_url))
+        except VerificationError as exc:
+            raise ChainError(str(exc)) from None
+
+    def _check_chain(self, pem: bytes) -> tuple[x509.Certificate, rsa.RSAPublicKey]:
+        now = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
         try:
             chain = x509.load_pem_x509_certificates(pem)
         except ValueError:
@@ -233,10 +250,6 @@ class RequestVerifier:
         key = leaf.public_key()
         if not isinstance(key, rsa.RSAPublicKey):
             raise VerificationError("signing key is not RSA")
-        with self._lock:
-            if len(self._cache) >= _CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[cert_url] = (leaf, key)
         return leaf, key
 
 

@@ -1,8 +1,9 @@
 """The web service as a WSGI application: ``POST /alexa`` (the skill), ``GET /healthz``, and the files of ``dist/``.
 
 Static files get fixed MIME types, HEAD, conditional GET (ETag) and single byte ranges (206, or 416 when
-unsatisfiable), which podcast apps and Alexa's player rely on to seek. Nothing outside ``dist/`` is ever served:
-dot segments, hidden files and symlinks leading out are all 404.
+unsatisfiable), which podcast apps and Alexa's player rely on to seek, and ``Access-Control-Allow-Origin: *``
+(with an answer to CORS preflights) so web players elsewhere can fetch them. Nothing outside ``dist/`` is ever
+served: dot segments, hidden files and symlinks leading out are all 404. A HEAD request never gets a body.
 
 Bad requests to ``/alexa`` get a 4xx whose body names only the status; the reason goes to the log.
 """
@@ -13,11 +14,15 @@ import email.utils
 import json
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gentle_steps.skill.runtime import BadRequest, SkillRuntime
+from gentle_steps.skill.jsonshape import shape_problem
+from gentle_steps.skill.mime import mime_type
+from gentle_steps.skill.runtime import BadRequest, ReloadingRuntime, SkillRuntime
 from gentle_steps.skill.verify import RequestVerifier, VerificationError, check_skill_id
 
 log = logging.getLogger(__name__)
@@ -25,33 +30,15 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 """Largest request body ``/alexa`` accepts (Alexa requests are a few KiB)."""
 
-MIME_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".xml": "application/xml; charset=utf-8",
-    ".rss": "application/rss+xml; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".json": "application/json",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-    ".svg": "image/svg+xml",
-    ".ico": "image/x-icon",
-    ".webmanifest": "application/manifest+json",
-    ".woff2": "font/woff2",
-    ".zip": "application/zip",
-}
-"""MIME type by extension: a fixed table, so answers never depend on the host's /etc/mime.types."""
+CORS_HEADERS = [("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified")]
+"""Sent with every file of ``dist/``: all of it is public and no request carries credentials, so web players on
+other sites may fetch the feed, transcripts, chapters and audio (and read Content-Range to seek)."""
 
-FEED_NAMES = {"feed.xml"}
-"""Files served as RSS (``application/rss+xml``) rather than generic XML."""
+PREFLIGHT_HEADERS = [*CORS_HEADERS, ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
+                     ("Access-Control-Allow-Headers", "Range, If-Range, If-None-Match, If-Modified-Since"),
+                     ("Access-Control-Max-Age", "86400"), ("Allow", "GET, HEAD, OPTIONS")]
+"""The answer to a CORS preflight (``OPTIONS``) for a file of ``dist/``."""
 
 _CHUNK = 64 * 1024
 _REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 304: "Not Modified",
@@ -62,11 +49,38 @@ _REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 304: "N
 StartResponse = Callable[..., Any]
 
 
-def mime_type(name: str) -> str:
-    """The Content-Type for a file name."""
-    if name in FEED_NAMES:
-        return "application/rss+xml; charset=utf-8"
-    return MIME_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
+class RefusalLog:
+    """Logs why ``/alexa`` requests were refused, at most ``burst`` lines per ``window_s`` seconds, then one line
+    counting the rest: a flood of bad requests must not become a flood of log lines."""
+
+    def __init__(self, burst: int = 20, window_s: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        """Allow ``burst`` lines per ``window_s`` seconds of ``clock``."""
+        self.burst = burst
+        self.window_s = window_s
+        self.clock = clock
+        self._window_end = 0.0
+        self._logged = 0
+        self._suppressed = 0
+        self._lock = threading.Lock()
+
+    def log(self, level: int, reason: str) -> None:
+        """Log one refusal (or count it, if this window's lines are used up)."""
+        with self._lock:
+            now = self.clock()
+            suppressed = 0
+            if now >= self._window_end:
+                suppressed, self._suppressed = self._suppressed, 0
+                self._window_end, self._logged = now + self.window_s, 0
+            allowed = self._logged < self.burst
+            if allowed:
+                self._logged += 1
+            else:
+                self._suppressed += 1
+        if suppressed:
+            log.warning("%d more /alexa requests refused in the last %g s (not logged one by one)",
+                        suppressed, self.window_s)
+        if allowed:
+            log.log(level, "refused /alexa request: %s", reason)
 
 
 def _digits(text: str) -> bool:
@@ -100,7 +114,8 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None | bool:
 class WebApp:
     """The WSGI application."""
 
-    def __init__(self, dist: str | Path, runtime: SkillRuntime | None, verifier: RequestVerifier | None,
+    def __init__(self, dist: str | Path, runtime: SkillRuntime | ReloadingRuntime | None,
+                 verifier: RequestVerifier | None,
                  skill_id: str | None = None, max_body: int = MAX_BODY_BYTES) -> None:
         """Serve ``dist``; answer ``/alexa`` with ``runtime`` after ``verifier`` (None: no signature checks)
         and, when given, a check that requests are for ``skill_id``."""
@@ -109,9 +124,21 @@ class WebApp:
         self.verifier = verifier
         self.skill_id = skill_id
         self.max_body = max_body
+        self.refusals = RefusalLog()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Route one request."""
+        """Answer one request; a HEAD request never gets a body, whatever the status."""
+        result = self._route(environ, start_response)
+        if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD":
+            # A body after a HEAD response would be read as the start of the next response on a
+            # keep-alive connection.
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            return []
+        return result
+
+    def _route(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD", "GET").upper()
         try:
@@ -119,10 +146,15 @@ class WebApp:
                 if method != "POST":
                     return self._status(start_response, 405, [("Allow", "POST")])
                 return self._alexa(environ, start_response)
-            if method not in ("GET", "HEAD"):
-                return self._status(start_response, 405, [("Allow", "GET, HEAD")])
             if path == "/healthz":
+                if method not in ("GET", "HEAD"):
+                    return self._status(start_response, 405, [("Allow", "GET, HEAD")])
                 return self._health(method, start_response)
+            if method == "OPTIONS":
+                start_response("204 No Content", PREFLIGHT_HEADERS)
+                return []
+            if method not in ("GET", "HEAD"):
+                return self._status(start_response, 405, [("Allow", "GET, HEAD, OPTIONS")])
             return self._static(environ, path, method, start_response)
         except Exception:  # never a traceback to the caller
             log.exception("error serving %s %s", method, path[:200])
@@ -169,11 +201,15 @@ class WebApp:
         body = environ["wsgi.input"].read(length) if length else b""
         if len(body) != length:
             return self._status(start_response, 400)
+        problem = shape_problem(body)
+        if problem is not None:
+            self.refusals.log(logging.INFO, problem)
+            return self._status(start_response, 400)
         try:
             text = body.decode("utf-8")
             envelope = json.loads(text)
         except ValueError:
-            log.info("refused /alexa request: body is not JSON")
+            self.refusals.log(logging.INFO, "body is not JSON")
             return self._status(start_response, 400)
         if not isinstance(envelope, dict):
             return self._status(start_response, 400)
@@ -185,12 +221,12 @@ class WebApp:
             else:
                 check_skill_id(envelope, self.skill_id)
         except VerificationError as exc:
-            log.warning("refused /alexa request: %s", exc)
+            self.refusals.log(logging.WARNING, str(exc))
             return self._status(start_response, 400)
         try:
             answer = self.runtime.answer(envelope, text)
         except BadRequest as exc:
-            log.info("refused /alexa request: %s", exc)
+            self.refusals.log(logging.INFO, str(exc))
             return self._status(start_response, 400)
         return self._json(start_response, answer)
 
@@ -237,7 +273,7 @@ class WebApp:
             etag = f'"{size:x}-{stat.st_mtime_ns:x}"'
             last_modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
             headers = [("Content-Type", mime_type(target.name)), ("Accept-Ranges", "bytes"), ("ETag", etag),
-                       ("Last-Modified", last_modified), ("X-Content-Type-Options", "nosniff")]
+                       ("Last-Modified", last_modified), ("X-Content-Type-Options", "nosniff"), *CORS_HEADERS]
             if etag in (environ.get("HTTP_IF_NONE_MATCH") or ""):
                 handle.close()
                 start_response("304 Not Modified", headers)
@@ -249,7 +285,8 @@ class WebApp:
                 span = parse_range(range_header, size)
             if span is False:
                 handle.close()
-                return self._status(start_response, 416, [("Content-Range", f"bytes */{size}")], head=head)
+                return self._status(start_response, 416, [("Content-Range", f"bytes */{size}"), *CORS_HEADERS],
+                                    head=head)
             if span:
                 start, end = span  # type: ignore[misc]
                 length = end - start + 1

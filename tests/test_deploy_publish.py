@@ -1,4 +1,4 @@
-"""``gentle-steps publish`` (feed/publish.py) against a real S3-compatible server on loopback.
+"""``gentle-steps publish`` (deploy/publish.py) against a real S3-compatible server on loopback.
 
 The server is moto in server mode on a free port of 127.0.0.1, started here; the publisher talks to it over
 HTTP exactly as it would to S3 (and to CloudFront, for invalidations). The dist/ tree is a small fake with
@@ -18,7 +18,15 @@ boto3 = pytest.importorskip("boto3")
 pytest.importorskip("moto.server")
 
 from gentle_steps.deploy.cli import main  # noqa: E402
-from gentle_steps.deploy.publish import IMMUTABLE, MEDIA, SHORT, TEXT_ASSET, cache_control, publish  # noqa: E402
+from gentle_steps.deploy.publish import (  # noqa: E402
+    IMMUTABLE,
+    MEDIA,
+    SHORT,
+    TEXT_ASSET,
+    PublishError,
+    cache_control,
+    publish,
+)
 
 REGION = "eu-west-1"
 
@@ -53,7 +61,7 @@ EXPECTED_HEADERS = {
     "episodes/ep1/sections/01-intro.mp3": ("audio/mpeg", MEDIA),
     "prompts/be-gentle.mp3": ("audio/mpeg", MEDIA),
     "episodes/ep1/transcript.vtt": ("text/vtt; charset=utf-8", TEXT_ASSET),
-    "episodes/ep1/transcript.srt": ("application/x-subrip", TEXT_ASSET),
+    "episodes/ep1/transcript.srt": ("application/x-subrip; charset=utf-8", TEXT_ASSET),
     "episodes/ep1/transcript.json": ("application/json", TEXT_ASSET),
     "episodes/ep1/chapters.json": ("application/json", TEXT_ASSET),
     "static/site.css": ("text/css; charset=utf-8", TEXT_ASSET),
@@ -247,3 +255,46 @@ def test_bad_input_is_one_line_and_a_nonzero_exit(case, message, status, dist, e
     err = capsys.readouterr().err
     assert code == status
     assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_symlink_out_of_dist_is_refused_before_anything_is_uploaded(dist, s3, bucket, endpoint, capsys):
+    secret = dist.parent / "outside" / "id_rsa"
+    secret.parent.mkdir()
+    secret.write_bytes(b"not for the bucket")
+    (dist / "episodes/ep1/notes.txt").symlink_to(secret)
+
+    code = main(["publish", "--dist", str(dist), "--bucket", bucket, "--region", REGION, "--endpoint-url", endpoint])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "episodes/ep1/notes.txt" in err and "outside" in err and len(err.strip().splitlines()) == 1
+    assert s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0
+
+
+def test_a_folder_symlinked_out_of_dist_is_refused_too(dist, s3, bucket):
+    outside = dist.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "private.mp3").write_bytes(b"ID3private")
+    (dist / "episodes/ep2").symlink_to(outside, target_is_directory=True)
+
+    with pytest.raises(PublishError, match="episodes/ep2"):
+        publish(dist, bucket, client=s3, echo=quiet)
+    assert s3.puts == []
+
+
+def test_a_symlink_inside_dist_is_published_as_its_file(dist, s3, bucket):
+    (dist / "episodes/ep1/latest.mp3").symlink_to("ep1.mp3")
+
+    publish(dist, bucket, client=s3, echo=quiet)
+
+    body = s3.get_object(Bucket=bucket, Key="episodes/ep1/latest.mp3")["Body"].read()
+    assert body == DIST_FILES["episodes/ep1/ep1.mp3"]
+
+
+def test_a_loop_of_symlinks_is_one_clear_refusal(dist, s3, bucket):
+    (dist / "a.mp3").symlink_to("b.mp3")
+    (dist / "b.mp3").symlink_to("a.mp3")
+
+    with pytest.raises(PublishError, match=r"a\.mp3|b\.mp3"):
+        publish(dist, bucket, client=s3, echo=quiet)
+    assert s3.puts == []

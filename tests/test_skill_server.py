@@ -27,6 +27,7 @@ sys.path.insert(0, str(FIXTURES))
 import envelopes as E  # noqa: E402
 from fuzzing import assert_valid_answer, envelopes  # noqa: E402
 from pki import CERT_URL, make_pki  # noqa: E402
+from serving import Server, serve_command  # noqa: E402
 from webdist import MP3, make_dist  # noqa: E402
 
 CATALOG = json.loads((FIXTURES / "catalog.json").read_text(encoding="utf-8"))
@@ -38,54 +39,6 @@ def token(index: int) -> str:
     return f"{EPISODE['id']}|{SECTIONS[index]['id']}|{SECTIONS[index]['version']}"
 
 
-def serve_command() -> list[str]:
-    script = Path(sys.executable).with_name("gentle-steps")
-    if script.exists():
-        return [str(script), "serve"]
-    return [sys.executable, "-m", "gentle_steps.deploy.cli", "serve"]
-
-
-class Server:
-    """A ``gentle-steps serve`` subprocess on a free loopback port (``--port 0``; the URL is read from its output)."""
-
-    def __init__(self, dist: Path, state: Path, *extra: str, env: dict[str, str] | None = None):
-        self.proc = subprocess.Popen(
-            [*serve_command(), "--dist", str(dist), "--host", "127.0.0.1", "--port", "0", "--state", str(state),
-             *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
-        self.lines: list[str] = []
-        deadline = time.monotonic() + 30
-        self.base = ""
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            self.lines.append(line)
-            if line.startswith("Skill:"):
-                self.base = line.split()[-1].rsplit("/alexa", 1)[0]
-                break
-        if not self.base:
-            self.stop()
-            raise RuntimeError(f"server did not start: {''.join(self.lines)} {self.proc.stderr.read()}")
-        self.http = requests.Session()
-
-    def alexa(self, envelope, **kw) -> dict:
-        response = self.http.post(f"{self.base}/alexa", data=json.dumps(envelope),
-                                  headers={"Content-Type": "application/json"}, timeout=10, **kw)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("serve")
@@ -93,7 +46,7 @@ def server(tmp_path_factory):
     srv = Server(dist, root / "state.sqlite3", "--insecure-skip-verify")
     yield srv
     assert srv.stop() == 0
-    assert "Traceback" not in srv.proc.stderr.read()
+    assert "Traceback" not in srv.errors()
 
 
 def test_it_prints_the_feed_pages_and_skill_urls(server):
@@ -218,6 +171,8 @@ def test_oversized_and_wrong_requests_are_4xx(server):
     assert server.http.post(url, data=b"hello", headers={"Content-Type": "text/plain"}, timeout=10).status_code == 415
     bad = server.http.post(url, data=b"{nope", headers={"Content-Type": "application/json"}, timeout=10)
     assert bad.status_code == 400 and "Traceback" not in bad.text
+    deep = server.http.post(url, data=b"[" * (200 * 1024), headers={"Content-Type": "application/json"}, timeout=10)
+    assert deep.status_code == 400 and deep.text == "400 Bad Request\n"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -255,7 +210,7 @@ def test_with_verification_on_unsigned_requests_get_a_bare_400(tmp_path):
         assert srv.http.get(f"{srv.base}/feed.xml", timeout=10).status_code == 200
     finally:
         assert srv.stop() == 0
-    assert "insecure" not in srv.proc.stderr.read().lower()
+    assert "insecure" not in srv.errors().lower()
 
 
 def test_a_signed_request_is_answered_over_http_with_verification_on(tmp_path):
@@ -341,3 +296,129 @@ def test_the_state_file_defaults_to_the_working_folder(tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
     shutil.rmtree(work)
+
+
+# --- one keep-alive connection, several requests ------------------------------------------------------------
+
+
+def exchange(base: str, raw: bytes, timeout: float = 10) -> bytes:
+    """Send ``raw`` (one or more requests, the last with ``Connection: close``) on one socket; all that comes back."""
+    import socket
+
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(raw)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def split_head(data: bytes) -> tuple[bytes, bytes]:
+    """(status line and headers, everything after them)."""
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return head, rest
+
+
+def test_head_to_alexa_is_a_bodiless_405_and_the_next_response_is_intact(server):
+    data = exchange(server.base, b"HEAD /alexa HTTP/1.1\r\nHost: x\r\n\r\n"
+                                 b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    head, rest = split_head(data)
+    assert head.startswith(b"HTTP/1.1 405 ")
+    assert b"\r\nAllow: POST" in head
+    assert rest.startswith(b"HTTP/1.1 200 "), rest[:80]
+    assert b'"status":"ok"' in rest
+
+
+def test_an_error_answering_head_has_no_body_either(tmp_path):
+    """A 500 (here: /healthz made to fail) to a HEAD request, then a GET on the same connection."""
+    from waitress.server import create_server
+
+    class Failing(WebApp):
+        def _health(self, method, start_response):
+            raise RuntimeError("boom")
+
+    server = create_server(Failing(make_dist(tmp_path), None, None), host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        data = exchange(f"http://127.0.0.1:{server.effective_port}",
+                        b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                        b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    finally:
+        server.close()
+    head, rest = split_head(data)
+    assert head.startswith(b"HTTP/1.1 500 ")
+    assert rest.startswith(b"HTTP/1.1 200 "), rest[:80]
+    assert rest.endswith(b"<channel/></rss>\n")
+
+
+# --- CORS: web players on other sites fetch the feed, transcripts, chapters and audio ------------------------
+
+SHARED = ["/feed.xml", "/episodes/ep/transcript.vtt", "/episodes/ep/transcript.srt", "/episodes/ep/transcript.json",
+          "/episodes/ep/chapters.json", "/audio/ep/01-introduction.mp3"]
+
+
+@pytest.mark.parametrize("path", SHARED)
+def test_shared_files_allow_any_origin(server, path):
+    origin = {"Origin": "https://player.example.net"}
+    head = server.http.head(server.base + path, headers=origin, timeout=10)  # what `curl -I` sends
+    assert head.status_code == 200 and head.headers["Access-Control-Allow-Origin"] == "*"
+    ranged = server.http.get(server.base + path, headers={**origin, "Range": "bytes=0-3"}, timeout=10)
+    assert ranged.status_code == 206 and ranged.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Content-Range" in ranged.headers["Access-Control-Expose-Headers"]
+
+
+@pytest.mark.parametrize("path", SHARED)
+def test_a_preflight_for_a_ranged_fetch_is_answered(server, path):
+    response = server.http.options(server.base + path, timeout=10, headers={
+        "Origin": "https://player.example.net", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "range"})
+    assert response.status_code == 204 and response.content == b""
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+    assert "range" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_the_skill_endpoint_is_not_shared_across_origins(server):
+    response = server.http.post(f"{server.base}/alexa", data=b"{}", timeout=10, headers={
+        "Origin": "https://player.example.net", "Content-Type": "application/json"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    preflight = server.http.options(f"{server.base}/alexa", timeout=10, headers={
+        "Origin": "https://player.example.net", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 405 and "Access-Control-Allow-Origin" not in preflight.headers
+
+
+# --- a rebuilt catalog and a replaced state file are picked up without a restart ------------------------------
+
+
+def sections_heard(srv) -> str:
+    return srv.alexa(E.intent("ListSectionsIntent"))["response"]["outputSpeech"]["ssml"]
+
+
+def test_a_rebuilt_catalog_is_served_and_a_bad_one_is_not(tmp_path):
+    dist = make_dist(tmp_path)
+    srv = Server(dist, tmp_path / "state.sqlite3", "--insecure-skip-verify")
+    try:
+        assert "Betrayal Is a Trauma" in sections_heard(srv)
+
+        # What a build does: a whole new dist/ renamed into place.
+        rebuilt = json.loads((dist / "catalog.json").read_text(encoding="utf-8"))
+        rebuilt["episodes"][0]["sections"][2]["title"] = "Betrayal Hurts Like an Injury"
+        fresh = make_dist(tmp_path / "next")
+        (fresh / "catalog.json").write_text(json.dumps(rebuilt), encoding="utf-8")
+        dist.rename(tmp_path / "old-dist")
+        fresh.rename(dist)
+        time.sleep(1.2)  # the catalog is looked at once a second at most
+        assert "Betrayal Hurts Like an Injury" in sections_heard(srv)
+
+        (dist / "catalog.json").write_text('{"schema_version": 1, "episodes": [', encoding="utf-8")
+        time.sleep(1.2)
+        for _ in range(3):
+            assert "Betrayal Hurts Like an Injury" in sections_heard(srv)
+            time.sleep(0.6)
+    finally:
+        assert srv.stop() == 0
+    complaints = [line for line in srv.errors().splitlines() if "catalog.json" in line and "WARNING" in line]
+    assert len(complaints) == 1, complaints
+    assert "previous catalog" in complaints[0] and "Traceback" not in srv.errors()

@@ -127,3 +127,66 @@ def test_background_checkpoints_replace_the_automatic_ones(tmp_path):
     finally:
         adapter.close()
     assert SqlitePersistenceAdapter(path).get_attributes(envelope_for("u7")) == {"offset_ms": 7, "token": "x" * 200}
+
+
+def restored_copy(tmp_path, name: str, doc: dict):
+    """A complete state file made elsewhere (as a restored backup would be), closed and checkpointed."""
+    path = tmp_path / name
+    other = SqlitePersistenceAdapter(path)
+    other.save_attributes(envelope_for("u1"), doc)
+    other.close()
+    return path
+
+
+@pytest.mark.parametrize("checkpoint_every", [None, 0.05])
+def test_a_replaced_state_file_is_reopened(tmp_path, caplog, checkpoint_every):
+    path = tmp_path / "s.sqlite3"
+    adapter = SqlitePersistenceAdapter(path, checkpoint_every=checkpoint_every)
+    adapter.save_attributes(envelope_for("u1"), {"offset_ms": 1})
+    assert adapter.get_attributes(envelope_for("u1")) == {"offset_ms": 1}
+
+    os.replace(restored_copy(tmp_path, "restored.sqlite3", {"offset_ms": 2}), path)
+    time.sleep(1.1)  # the file is looked at once a second at most
+
+    assert adapter.get_attributes(envelope_for("u1")) == {"offset_ms": 2}
+    adapter.save_attributes(envelope_for("u2"), {"offset_ms": 3})
+    assert "replaced" in caplog.text and str(path) in caplog.text
+    adapter.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert conn.execute("SELECT count(*) FROM attributes").fetchone() == (2,)
+
+
+def test_a_deleted_state_file_is_made_again(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    adapter = SqlitePersistenceAdapter(path)
+    adapter.save_attributes(envelope_for("u1"), {"offset_ms": 1})
+    for leftover in tmp_path.glob("s.sqlite3*"):
+        leftover.unlink()
+    time.sleep(1.1)
+    assert adapter.get_attributes(envelope_for("u1")) == {}
+    adapter.save_attributes(envelope_for("u1"), {"offset_ms": 5})
+    adapter.close()
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM attributes").fetchone() == (1,)
+
+
+def test_threads_see_the_replacement_too(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    adapter = SqlitePersistenceAdapter(path, checkpoint_every=0.05)
+    seen: list[dict] = []
+
+    def read():
+        seen.append(adapter.get_attributes(envelope_for("u1")))
+
+    first = threading.Thread(target=read)
+    first.start()
+    first.join()
+    adapter.save_attributes(envelope_for("u1"), {"offset_ms": 1})
+    os.replace(restored_copy(tmp_path, "restored.sqlite3", {"offset_ms": 2}), path)
+    time.sleep(1.1)
+    for _ in range(4):
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join()
+    adapter.close()
+    assert seen == [{}] + [{"offset_ms": 2}] * 4

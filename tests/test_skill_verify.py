@@ -257,3 +257,215 @@ def test_the_trust_store_can_be_named_by_environment(monkeypatch, tmp_path, pki)
     path.write_text("no certificates here")
     with pytest.raises(VerificationError):
         load_trust_roots()
+
+
+def test_a_deeply_nested_body_is_a_bare_400_before_verification(app, caplog):
+    body = b"[" * (200 * 1024)
+    status, _, data = post(app, body, {"signaturecertchainurl": CERT_URL, "signature-256": "AAAA"})
+    assert status == 400 and data == b"400 Bad Request\n"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+# --- fetching chains: off the request threads, cached both ways, capped ------------------------------------
+
+
+def fresh_url() -> str:
+    import uuid
+
+    return f"https://s3.amazonaws.com/echo.api/{uuid.uuid4().hex}.pem"
+
+
+def signed(pki, url: str):
+    envelope = E.launch()
+    body = body_of(envelope)
+    return headers(pki, body, url), body, envelope
+
+
+def test_a_failed_url_is_refused_without_a_new_fetch_until_it_expires(pki):
+    from gentle_steps.skill.certs import FetchLimits
+
+    calls: list[str] = []
+
+    def failing(url):
+        calls.append(url)
+        raise OSError("no route to host")
+
+    now = [1000.0]
+    verifier = RequestVerifier(trust_roots=[pki.root], fetcher=failing, monotonic=lambda: now[0],
+                               limits=FetchLimits(failed_ttl_s=300, unreachable_ttl_s=15))
+    for _ in range(3):
+        refuse(verifier, *signed(pki, CERT_URL), "cannot fetch|failed recently")
+    assert calls == [CERT_URL]
+    now[0] += 16  # a network failure may be ours and passing: it is tried again soon
+    refuse(verifier, *signed(pki, CERT_URL), "cannot fetch")
+    assert calls == [CERT_URL, CERT_URL]
+
+
+def test_a_url_the_host_refuses_is_remembered_longer(pki):
+    import urllib.error
+
+    from gentle_steps.skill.certs import FetchLimits
+
+    calls: list[str] = []
+
+    def not_found(url):
+        calls.append(url)
+        raise urllib.error.HTTPError(url, 404, "Not Found", {}, None)
+
+    now = [1000.0]
+    verifier = RequestVerifier(trust_roots=[pki.root], fetcher=not_found, monotonic=lambda: now[0],
+                               limits=FetchLimits(failed_ttl_s=300, unreachable_ttl_s=15))
+    refuse(verifier, *signed(pki, CERT_URL), "HTTPError 404")
+    now[0] += 60
+    refuse(verifier, *signed(pki, CERT_URL), "failed recently")
+    now[0] += 300
+    refuse(verifier, *signed(pki, CERT_URL), "HTTPError 404")
+    assert calls == [CERT_URL, CERT_URL]
+
+
+def test_a_bad_chain_is_remembered_as_failed_too(pki):
+    stranger = make_pki(other_root=True)
+    fetcher = Fetcher({CERT_URL: stranger.chain_pem})
+    verifier = RequestVerifier(trust_roots=[pki.root], fetcher=fetcher)
+    refuse(verifier, *signed(stranger, CERT_URL), "trusted root")
+    refuse(verifier, *signed(stranger, CERT_URL), "failed recently")
+    assert fetcher.calls == [CERT_URL]
+
+
+class Gate:
+    """A fetcher that holds every download until released, counting them."""
+
+    def __init__(self, chain: bytes):
+        import threading
+
+        self.chain = chain
+        self.release = threading.Event()
+        self.calls: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        self.release.wait(30)
+        return self.chain
+
+
+def in_thread(fn, *args):
+    import threading
+
+    result: dict[str, object] = {}
+
+    def run():
+        try:
+            result["value"] = fn(*args)
+        except Exception as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, result
+
+
+def test_fetches_and_waiters_beyond_the_caps_are_refused_at_once(pki):
+    from gentle_steps.skill.certs import FetchLimits
+
+    gate = Gate(pki.chain_pem)
+    verifier = RequestVerifier(trust_roots=[pki.root], fetcher=gate,
+                               limits=FetchLimits(max_fetches=2, max_waiters=2, wait_s=30))
+    first, second = fresh_url(), fresh_url()
+    waiting = [in_thread(verifier.verify, *signed(pki, url)) for url in (first, second)]
+    deadline = time.monotonic() + 10
+    while len(gate.calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        started = time.monotonic()
+        refuse(verifier, *signed(pki, fresh_url()), "too many")  # a third URL: no third download
+        refuse(verifier, *signed(pki, first), "too many")  # the same URL: no third waiter either
+        assert time.monotonic() - started < 5  # at once, not after the 30 s the others may wait
+        assert len(gate.calls) == 2
+    finally:
+        gate.release.set()
+    for thread, result in waiting:
+        thread.join(10)
+        assert "error" not in result, result
+    verifier.verify(*signed(pki, first))  # now cached
+    assert len(gate.calls) == 2
+
+
+def test_a_slow_fetch_stops_the_wait_but_still_fills_the_cache(pki):
+    from gentle_steps.skill.certs import FetchLimits
+
+    gate = Gate(pki.chain_pem)
+    verifier = RequestVerifier(trust_roots=[pki.root], fetcher=gate, limits=FetchLimits(wait_s=0.2))
+    started = time.monotonic()
+    refuse(verifier, *signed(pki, CERT_URL), "too slow")
+    assert time.monotonic() - started < 5
+    gate.release.set()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            verifier.verify(*signed(pki, CERT_URL))
+            break
+        except VerificationError:
+            time.sleep(0.05)
+    verifier.verify(*signed(pki, CERT_URL))
+    assert gate.calls == [CERT_URL]
+
+
+def test_requests_for_the_same_url_share_one_fetch(pki):
+    gate = Gate(pki.chain_pem)
+    verifier = RequestVerifier(trust_roots=[pki.root], fetcher=gate)
+    waiting = [in_thread(verifier.verify, *signed(pki, CERT_URL)) for _ in range(2)]
+    time.sleep(0.2)
+    gate.release.set()
+    for thread, result in waiting:
+        thread.join(10)
+        assert "error" not in result, result
+    assert gate.calls == [CERT_URL]
+
+
+def test_nothing_is_fetched_for_a_request_that_fails_the_free_checks(pki):
+    verifier, fetcher = verifier_for(pki)
+    for envelope in (E.launch(timestamp=E.now_iso(-3600)), E.launch(skill_id="amzn1.ask.skill.other")):
+        body = body_of(envelope)
+        with pytest.raises(VerificationError):
+            verifier.verify(headers(pki, body), body, envelope)
+    envelope = E.launch()
+    with pytest.raises(VerificationError, match="base64"):
+        verifier.verify({"signaturecertchainurl": CERT_URL, "signature-256": "%%"}, body_of(envelope), envelope)
+    assert fetcher.calls == []
+
+
+def test_the_fetcher_never_follows_a_redirect(tmp_path):
+    """Only a URL that passed the shape check is ever fetched: a redirect elsewhere is a failure, not a hop."""
+    import http.server
+    import threading
+
+    from gentle_steps.skill.verify import default_fetcher
+
+    hits: list[str] = []
+
+    class Redirecting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            if self.path == "/echo.api/cert.pem":
+                self.send_response(302)
+                self.send_header("Location", "/elsewhere.pem")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                body = b"-----BEGIN CERTIFICATE-----\n"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - urllib's HTTPError for the refused redirect
+            default_fetcher(f"http://127.0.0.1:{server.server_port}/echo.api/cert.pem", timeout=5)
+    finally:
+        server.shutdown()
+    assert hits == ["/echo.api/cert.pem"]

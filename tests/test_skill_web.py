@@ -217,3 +217,80 @@ def test_arbitrary_json_gets_a_4xx(app, body):
     if not (isinstance(body, dict) and isinstance(body.get("request"), dict)
             and body["request"].get("type") in REQUEST_TYPES):
         assert status == 400
+
+
+# --- bodies shaped to hurt the JSON parser ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * (200 * 1024),
+    b"[" * 5000 + b"]" * 5000,
+    b'{"a":' * 3000 + b"1" + b"}" * 3000,
+    b'{"request": ' + b"[" * 100 + b"]" * 100 + b"}",
+    b"]" * 1000,
+])
+def test_deeply_nested_json_is_a_400_not_a_500(app, body, caplog):
+    status, _, data = call(app, "POST", "/alexa", body)
+    assert status == 400, data
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(app):
+    envelope = E.launch()
+    envelope["session"]["attributes"] = {"note": "[{" * 500 + '\\"]' * 100}
+    status, _, body = call(app, "POST", "/alexa", json.dumps(envelope).encode())
+    assert status == 200 and "Welcome" in json.loads(body)["response"]["outputSpeech"]["ssml"]
+
+
+@pytest.mark.parametrize("body, refused", [
+    (b"[" * 32 + b"]" * 32, False),
+    (b"[" * 33 + b"]" * 33, True),
+    (b'{"a": "' + b"[" * 100 + b'"}', False),
+    (b'{"a": "\\\\"' + b"[" * 40 + b"]" * 40 + b"}", True),  # an escaped backslash ends the string
+    (b'{"a": "\\"]' + b"[" * 40 + b'"}', False),  # an escaped quote does not
+    (b"[" * 40 + b'"unterminated', True),
+    (b"[" * 3000 + b"]" * 3000, True),
+    (b"[" * 40 + b'"\\\\"' * 5000 + b"]" * 40, True),
+])
+def test_shape_problem(body, refused):
+    from gentle_steps.skill.jsonshape import shape_problem
+
+    assert (shape_problem(body) is not None) == refused
+
+
+def test_a_flood_of_refusals_is_logged_in_bounded_lines(app, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="gentle_steps.skill.web")
+    for _ in range(500):
+        call(app, "POST", "/alexa", b"not json")
+    lines = [r for r in caplog.records if r.name == "gentle_steps.skill.web"]
+    assert 1 <= len(lines) <= 21
+
+
+def test_refusal_log_counts_what_it_did_not_log(caplog):
+    import logging
+
+    from gentle_steps.skill.web import RefusalLog
+
+    caplog.set_level(logging.INFO, logger="gentle_steps.skill.web")
+    now = [0.0]
+    refusals = RefusalLog(burst=3, window_s=10, clock=lambda: now[0])
+    for _ in range(10):
+        refusals.log(logging.INFO, "bad")
+    now[0] = 11
+    refusals.log(logging.INFO, "bad")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["refused /alexa request: bad"] * 3 + [
+        "7 more /alexa requests refused in the last 10 s (not logged one by one)", "refused /alexa request: bad"]
+
+
+def test_a_missing_catalog_keeps_the_previous_one_and_says_so_once(dist, tmp_path, caplog):
+    from gentle_steps.skill.runtime import ReloadingRuntime
+
+    runtime = ReloadingRuntime(dist / "catalog.json", None, check_every_s=0)
+    app = WebApp(dist, runtime, verifier=None)
+    (dist / "catalog.json").rename(tmp_path / "aside.json")
+    for _ in range(3):
+        assert call(app, "POST", "/alexa", json.dumps(E.launch()).encode())[0] == 200
+    assert len([r for r in caplog.records if "missing" in r.getMessage()]) == 1
