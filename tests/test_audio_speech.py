@@ -72,9 +72,9 @@ def test_bullets_are_sentences_and_pauses_give_rhythm():
     ("If You’re Navigating Betrayal Right Now…", "If You're Navigating Betrayal Right Now."),
     ("Tom &amp; Ana & friends", "Tom and Ana and friends"),
     ("Some help, e.g. naming it, i.e. out loud, et al. agree", "Some help, for example, naming it, that is, out loud, and colleagues agree"),
-    ("About 50% of couples", "About 50 percent of couples"),
+    ("About 50% of couples", "About fifty percent of couples"),
     ("In 1994 and the 1990s and 2005 and 2024", "In nineteen ninety-four and the nineteen nineties and two thousand five and twenty twenty-four"),
-    ("Read more at https://example.org/page now", "Read more at now"),
+    ("Read more at https://example.org/page now", "Read more at example dot org now"),
     ("🧨 Trust Isn’t Rebuilt", "Trust Isn't Rebuilt"),
     ("**bold** and `code`", "bold and code"),
 ])
