@@ -43,15 +43,16 @@ _TITLES = {"Dr": ("Doctor", "Drive"), "St": ("Saint", "Street")}
 _NAME = re.compile(r"[A-Z][a-z'’]+|[0-9]+(?:st|nd|rd|th)?")
 
 
-def _contextual(text: str, match: re.Match[str]) -> str:
+def _contextual(text: str, match: re.Match[str], lead: int) -> str:
     """Doctor/Drive, Saint/Street: a name just before means a street; a name just after means a person or saint."""
     title, place = _TITLES[match["abbr"]]
-    before = text[:match.start()]
-    previous = re.search(r"(\S+)\s+$", before)
-    first_word = previous is not None and not re.search(r"\S\s+\S", before.strip())
+    window_start = max(0, match.start() - 120)
+    previous = re.search(r"(\S+)\s+$", text[window_start:match.start()])
+    first_word = previous is not None and window_start + previous.start(1) <= lead
     after_name = previous is not None and _NAME.fullmatch(previous.group(1)) is not None
-    next_name = re.match(r"\s+[A-Z\ue000-\uf8ff]", text[match.end():]) is not None
-    end = "." if match["dot"] and re.fullmatch(r"[\"')\]]*\s*", text[match.end():]) else ""
+    next_name = re.match(r"\s+[A-Z\ue000-\uf8ff]", text[match.end():match.end() + 2]) is not None
+    end = "." if match["dot"] and re.fullmatch(r"[\"')\]]*\s*", text[match.end():match.end() + 8]) \
+        and match.end() + 8 >= len(text) else ""
     if after_name and not first_word:
         return place + ("." if match["dot"] and next_name else end)  # "Main St. Then..." ends a sentence
     if next_name:
@@ -68,7 +69,8 @@ def abbreviations(text: str) -> str:
     text = _DOTTED_RE.sub(lambda m: _DOTTED[m[1]] + ("." if m["end"] is not None else ""), text)
     for pattern, words in _BARE:
         text = pattern.sub(words, text)
-    return _CONTEXTUAL.sub(lambda m: _contextual(text, m), text)
+    lead = len(text) - len(text.lstrip())  # where the first word starts
+    return _CONTEXTUAL.sub(lambda m: _contextual(text, m, lead), text)
 
 
 # --- Acronyms ------------------------------------------------------------------------------------------------
@@ -86,6 +88,7 @@ _SAID_AS_WORDS = {"NAMI": "Nahmee", "SAMHSA": "Samsa", "HIPAA": "Hippa", "NASA":
 _SPELLED_WORDS = {"ADD", "APA", "EFT", "GAD", "MAT", "AMA"}
 _EMPHASIS_2 = {"AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "HI", "IF", "IN", "IS", "IT", "ME", "MY",
                "NO", "OF", "OH", "ON", "OR", "SO", "TO", "UP", "US", "WE"}
+_CREDENTIAL_END = re.compile(r"\s*(?:[,;)]|$)")
 _AFTER_THE = {"US", "WHO"}  # "the US", "the WHO": the country and the organisation
 _ROMAN_AFTER = r"(?:Type|Phase|Part|Chapter|Stage|Level|Step|Title|Class|Schedule|Book|Volume|Act|War|DSM)"
 _ROMAN = re.compile(rf"\b(?P<ctx>{_ROMAN_AFTER})[\s-](?P<r>[IVX]{{1,5}})(?![\w])")
@@ -152,13 +155,13 @@ def _contraction(match: re.Match[str]) -> str:
 def _acronym(text: str, match: re.Match[str]) -> str:
     token, suffix = match["t"], match["s"] or ""
     plus = " plus" if match["plus"] else ""  # "LGBTQ+"
-    before, after = text[:match.start()], text[match.end():]
+    before = text[max(0, match.start() - 40):match.start()]
     if token in _SAID_AS_WORDS:
         return _SAID_AS_WORDS[token] + suffix + plus
     spelled = token in _SPELLED_WORDS or (len(token) == 2 and token not in _EMPHASIS_2)
     if token in _AFTER_THE and re.search(r"\bthe\s+$", before, re.IGNORECASE):
         spelled = True
-    if token == "DO" and re.search(r"(?:[A-Z][a-z]+|[A-Z]{2,}),\s+$", before) and re.match(r"\s*(?:[,;)]|$)", after):
+    if token == "DO" and re.search(r"(?:[A-Z][a-z]+|[A-Z]{2,}),\s+$", before) and _CREDENTIAL_END.match(text, match.end()):
         spelled = True  # "Jane Doe, DO": the credential
     if not spelled:
         if is_english_word(token + ("s" if suffix == "s" else "")) or is_english_word(token):

@@ -1,8 +1,10 @@
 """Preparing what the voice says: the article's words stay for pages and transcripts; the voice gets a clean copy.
 
 :func:`plan_section` turns one :class:`ArticleSection` into :class:`Utterance` items: the text to show, the text
-to speak, and the silence to leave after it. Pauses carry the rhythm (headings, paragraphs, list items), so the
-spoken text never contains emoji, markup, bullet glyphs, URLs or entities.
+to speak, and the silence to leave after it. Pauses carry the rhythm (headings, paragraphs, list items); the
+spoken text comes from the normalizer (:mod:`gentle_steps.audio.normalize`), so it never contains emoji, markup,
+bullet glyphs, citations or symbol names, and numbers, phone lines, money, times and acronyms read as people
+say them. The lexicon lives in :mod:`gentle_steps.audio.lexicon` (``load_lexicon`` is re-exported here).
 """
 
 from __future__ import annotations
