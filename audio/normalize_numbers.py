@@ -60,6 +60,8 @@ def _ascii_fraction(match: re.Match[str]) -> str:
     a, b = int(match["a"]), int(match["b"])
     if (a, b) == (24, 7):
         return "twenty-four seven"
+    if b in (10, 100) and a <= b:
+        return fraction_words(a, b)  # "10/10" -> "ten out of ten"
     if a == b and a >= 10:
         return f"{cardinal(a)}-{cardinal(b)}"  # "50/50" -> "fifty-fifty"
     if b == 0 or (a > b and b not in (10, 100)):

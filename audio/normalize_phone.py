@@ -111,8 +111,17 @@ def _service(text: str, match: re.Match[str]) -> str:
     return _read_groups(groups)
 
 
+_ZIP = re.compile(r"(?<=\b[A-Z]{2}\s)(?P<zip>\d{5})(?:-(?P<plus4>\d{4}))?(?![\w-])")
+_NONPROFIT = re.compile(r"\b501\s?\(c\)\s?\(3\)")
+
+
 def phone_numbers(text: str) -> str:
-    """Every telephone number in ``text`` read digit by digit, groups separated by a short pause."""
+    """Every telephone number in ``text`` read digit by digit, groups separated by a short pause.
+
+    Two other numbers read digit by digit come along: US ZIP codes after a state ("TX 78701") and "501(c)(3)".
+    """
+    text = _NONPROFIT.sub("five oh one c three", text)
+    text = _ZIP.sub(lambda m: _read_groups([m["zip"], m["plus4"] or ""]), text)
     text = _NANP.sub(_nanp, text)
     for pattern, reader in ((_INTERNATIONAL, _international), (_AU_1300, _au_1300), (_NATIONAL, _national)):
         text = pattern.sub(lambda m, r=reader: r(m) or m.group(), text)

@@ -38,7 +38,7 @@ _BARE = [(re.compile(p), words) for p, words in (
     (r"\bw/o\b", "without"), (r"\bw/(?=\s|[a-z])", "with "), (r"\bb/c\b", "because"),
     (r"\bext\.\s?(?=\d)", "extension "), (r"\bv\.(?=\s[A-Z])", "versus"),
 )]
-_CONTEXTUAL = re.compile(r"\b(?P<abbr>Dr|St)(?P<dot>\.)?(?=\s|$)")
+_CONTEXTUAL = re.compile(r"\b(?P<abbr>Dr|St)(?P<dot>\.)?(?=[\s,;:)]|$)")
 _TITLES = {"Dr": ("Doctor", "Drive"), "St": ("Saint", "Street")}
 _NAME = re.compile(r"[A-Z][a-z'’]+|[0-9]+(?:st|nd|rd|th)?")
 

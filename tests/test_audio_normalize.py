@@ -77,6 +77,7 @@ def test_decimals(text: str, expected: str):
     ("Add ½ cup.", "Add one half cup."),
     ("Support 24/7.", "Support twenty-four seven."),
     ("Split it 50/50.", "Split it fifty-fifty."),
+    ("A 10/10 day.", "A ten out of ten day."),
     # must not change
     ("Half of us.", "Half of us."),
     ("A quarter hour.", "A quarter hour."),

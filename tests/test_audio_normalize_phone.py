@@ -71,3 +71,14 @@ def test_international_numbers(text: str, expected: str):
 ])
 def test_short_service_numbers(text: str, expected: str):
     assert speakable(text) == expected
+
+
+@check([
+    ("Austin, TX 78701.", "Austin, T.X seven eight seven zero one."),
+    ("Austin, TX 78701-1234.", "Austin, T.X seven eight seven zero one, one two three four."),
+    ("We are a 501(c)(3) nonprofit.", "We are a five oh one c three nonprofit."),
+    # must not change into digits
+    ("Over 78701 people.", "Over seventy-eight thousand seven hundred one people."),
+])
+def test_other_numbers_read_digit_by_digit(text: str, expected: str):
+    assert speakable(text) == expected

@@ -23,6 +23,7 @@ def check(rows: list[tuple[str, str]]):
     ("Visit St. Mary's Hospital.", "Visit Saint Mary's Hospital."),
     ("It's on Main St. downtown.", "It's on Main Street downtown."),
     ("It's on Main St. Then we walk.", "It's on Main Street. Then we walk."),
+    ("At 5 Main St., Suite 2.", "At five Main Street, Suite two."),
     ("Mr. Lee and Mrs. Lee came.", "Mister Lee and Missus Lee came."),
     ("Ms. Park said so.", "Miz Park said so."),
     ("Us vs. them.", "Us versus them."),
