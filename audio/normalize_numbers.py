@@ -30,6 +30,11 @@ _NUMBER_SIGN = re.compile(r"(?:#|\b[Nn]o\.|\b[Nn]um\.)\s?(?=\d)")
 _RATIO = re.compile(r"(?<![\w:.])(?P<a>\d{1,2}):(?P<b>\d)(?![\d:])(?P<ratio>\s+ratios?\b)?")
 _UNICODE_FRACTION = re.compile(rf"(?<![\w.])(?P<whole>\d+)?\s?(?P<f>[{''.join(_VULGAR)}])")
 _FRACTION = re.compile(r"(?<![\w/.,])(?:(?P<whole>\d+)\s)?(?P<a>\d{1,3})/(?P<b>\d{1,3})(?![\w/]|[.,]\d)")
+_RATING = re.compile(rf"(?<![\w/.,])(?P<a>{NUMBER})/(?P<b>{NUMBER})(?![\w/]|[.,]\d)")
+_NUMBER_WORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                r"ninety|hundred|thousand|million|billion|point|oh|o'clock|a\.m|p\.m)(?:-[a-z]+)?")
+_BETWEEN = re.compile(rf"\b(?P<head>[Bb]etween\s+(?:{_NUMBER_WORD}\s+){{0,6}}?{_NUMBER_WORD})\s+to\s+")
 _SEQUENCE = re.compile(r"(?<![\w.,/-])\d{1,2}(?:[-–]\d{1,2}){2,}(?![\w/-]|[.,]\d)")
 _RANGE = re.compile(rf"(?<![\w.,/$£€-])(?P<a>{NUMBER})\s?[-–]\s?(?P<b>{NUMBER})(?![\w/-]|[.,]\d)")
 _PLURAL = re.compile(r"(?<![\w.,'’])(?P<apos>['’])?(?P<n>\d+)(?P<s>['’]?s)\b")
@@ -65,7 +70,7 @@ def _ascii_fraction(match: re.Match[str]) -> str:
     if a == b and a >= 10:
         return f"{cardinal(a)}-{cardinal(b)}"  # "50/50" -> "fifty-fifty"
     if b == 0 or (a > b and b not in (10, 100)):
-        return match.group()  # not a fraction; left for the symbol rule ("7/2" reads "seven two")
+        return match.group()  # not a fraction; read as a score by the next rule ("7/2" -> "seven out of two")
     return _fraction(match["whole"], a, b)
 
 
@@ -88,6 +93,8 @@ def numbers(text: str) -> str:
     text = _RATIO.sub(_ratio, text)
     text = _UNICODE_FRACTION.sub(lambda m: _fraction(m["whole"], *_VULGAR[m["f"]]), text)
     text = _FRACTION.sub(_ascii_fraction, text)
+    text = _RATING.sub(lambda m: f"{number_words(m['a'], years=False)} out of {number_words(m['b'], years=False)}",
+                       text)  # "4.9/5 stars"
     text = _SEQUENCE.sub(lambda m: ", ".join(cardinal(int(n)) for n in re.split(r"[-–]", m.group())), text)
     text = _RANGE.sub(lambda m: f"{number_words(m['a'])} to {number_words(m['b'])}", text)
     text = _PLURAL.sub(_plural, text)
@@ -96,4 +103,5 @@ def numbers(text: str) -> str:
     text = _THOUSANDS.sub(lambda m: f"{number_words(m['n'], years=False)} thousand", text)
     text = _GLUE.sub(" ", text)
     text = _MINUS.sub("minus ", text)
-    return _CARDINAL.sub(lambda m: number_words(m["n"]), text)
+    text = _CARDINAL.sub(lambda m: number_words(m["n"]), text)
+    return _BETWEEN.sub(lambda m: f"{m['head']} and ", text)  # "between 9-12 months": between nine and twelve

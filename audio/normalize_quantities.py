@@ -254,8 +254,9 @@ def _with_unit(match: re.Match[str]) -> str:
 
 
 def degrees(text: str) -> str:
-    """"20°C" -> "20 degrees Celsius" (before emoji stripping, which would take the degree sign as a symbol)."""
+    """"20°C" -> "20 degrees Celsius", "©" -> "copyright" (before emoji stripping takes such signs as symbols)."""
     names = {"C": " Celsius", "F": " Fahrenheit", None: ""}
+    text = re.sub(r"\s?©\s?", " copyright ", text)
     return _DEGREES.sub(lambda m: f"{m[1]} degrees{names[m[2]]}", text)
 
 

@@ -85,7 +85,7 @@ _SAID_AS_WORDS = {"NAMI": "Nahmee", "SAMHSA": "Samsa", "HIPAA": "Hippa", "NASA":
                   "UNICEF": "Unicef", "COVID": "Covid", "AIDS": "aids", "FOMO": "fomo", "YOLO": "yolo",
                   "AASECT": "Aasect", "RAINN": "Rainn", "CHADD": "Chadd", "OK": "okay"}
 # Words in the list, but as capitals in an article almost always an acronym.
-_SPELLED_WORDS = {"ADD", "APA", "EFT", "GAD", "MAT", "AMA"}
+_SPELLED_WORDS = {"ADD", "APA", "EFT", "GAD", "MAT", "AMA", "IFS"}
 _EMPHASIS_2 = {"AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "HI", "IF", "IN", "IS", "IT", "ME", "MY",
                "NO", "OF", "OH", "ON", "OR", "SO", "TO", "UP", "US", "WE"}
 _CREDENTIAL_END = re.compile(r"\s*(?:[,;)]|$)")

@@ -78,6 +78,8 @@ def test_decimals(text: str, expected: str):
     ("Support 24/7.", "Support twenty-four seven."),
     ("Split it 50/50.", "Split it fifty-fifty."),
     ("A 10/10 day.", "A ten out of ten day."),
+    ("Rated 4.9/5 stars.", "Rated four point nine out of five stars."),
+    ("Rate it 7/10 today.", "Rate it seven out of ten today."),
     # must not change
     ("Half of us.", "Half of us."),
     ("A quarter hour.", "A quarter hour."),
@@ -108,6 +110,10 @@ def test_percentages(text: str, expected: str):
     ("Read pages 10-12.", "Read pages ten to twelve."),
     ("Do it 2-3 times a week.", "Do it two to three times a week."),
     ("On a scale of 1-10.", "On a scale of one to ten."),
+    ("Between 9–12 months.", "Between nine and twelve months."),
+    ("Between $100-150 a session.", "Between one hundred and one hundred fifty dollars a session."),
+    ("Open between 9am-5pm.", "Open between nine a.m and five p.m."),
+    ("Choose between going to bed and rest.", "Choose between going to bed and rest."),
     # must not change
     ("A well-being plan.", "A well-being plan."),
     ("Meet one-to-one.", "Meet one-to-one."),

@@ -122,6 +122,7 @@ def test_read_citations_is_a_show_setting(tmp_path: Path):
     ("Read § 4.", "Read section four."),
     ("A \\ B ^ C", "A B C"),
     ("Tom &amp; Ana", "Tom and Ana"),
+    ("© 2024 Gentle Steps", "copyright twenty twenty-four Gentle Steps"),
     # must not change
     ("Plus, it helps.", "Plus, it helps."),
     ("It equals calm.", "It equals calm."),

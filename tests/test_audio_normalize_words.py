@@ -82,6 +82,7 @@ def test_title_suffixes(text: str, expected: str):
     ("PTSD's grip loosens.", "P.T.S.D's grip loosens."),
     ("In the US and the UK.", "In the U.S and the U.K."),
     ("He has ADD.", "He has A.D.D."),
+    ("We use IFS and EFT.", "We use I.F.S and E.F.T."),
     ("Call NAMI or SAMHSA.", "Call Nahmee or Samsa."),
     ("Under HIPAA rules.", "Under Hippa rules."),
     ("LGBTQ+ clients.", "L.G.B.T.Q plus clients."),
