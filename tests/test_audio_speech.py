@@ -140,5 +140,5 @@ def test_the_seed_says_exactly_what_it_said_before_the_normalizer():
         now += [{"kind": u.kind, "text": u.text, "spoken": u.spoken} for u in plan_section(section, lexicon, lead)]
     prompts = tomllib.loads((ROOT / "content" / show.prompts).read_text(encoding="utf-8"))["prompts"]
     now += [{"kind": "prompt", "text": p, "spoken": speakable(p, lexicon)} for p in prompts]
-    assert len(now) == len(golden) == 71
-    assert [r for r in now if r not in golden] == []
+    assert len(golden) == 71
+    assert now == golden
