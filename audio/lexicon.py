@@ -19,6 +19,7 @@ import argparse
 import re
 import sys
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
@@ -27,7 +28,10 @@ PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
 MAX_LEXICON_BYTES = 2_000_000
 """A lexicon larger than this is refused (memory stays bounded whatever the file)."""
 
-_PLACEHOLDER_BASE = 0xE000  # private-use code points: never in an article, never a word character
+_PLACEHOLDER_BASE = 0xE000  # private-use code points: not word characters; the normalizer strips the article's own
+_PLACEHOLDERS = 0xF8FF - 0xE000 + 1
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+"""Private-use characters (icon-font glyphs in saved pages): never speech, and the lexicon's placeholders."""
 
 
 class LexiconError(ValueError):
@@ -154,8 +158,21 @@ def _check_entry(path: Path, word: object, respelling: object) -> None:
 
 # --- Applying ------------------------------------------------------------------------------------------------
 
-def _pattern(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w\[]){re.escape(word)}(?![\w\]])", re.IGNORECASE)
+@lru_cache(maxsize=8)
+def _matcher(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for the whole lexicon (longest words first), and its lowercase word -> respelling table."""
+    words = sorted({w for w, _ in entries}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w\[])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w\]])",
+                         re.IGNORECASE)
+    table: dict[str, str] = {}
+    for word, value in entries:
+        table.setdefault(word.lower(), value)
+    return pattern, table
+
+
+def _respell(lexicon: dict[str, str], text: str, replace) -> str:
+    pattern, table = _matcher(tuple(lexicon.items()))
+    return pattern.sub(lambda m: replace(table.get(m.group().lower(), m.group())), text)
 
 
 def protect(text: str, lexicon: dict[str, str] | None) -> tuple[str, list[str]]:
@@ -164,25 +181,25 @@ def protect(text: str, lexicon: dict[str, str] | None) -> tuple[str, list[str]]:
     if not lexicon:
         return text, respellings
 
-    def hold(value: str):
-        def swap(_match: re.Match[str]) -> str:
-            respellings.append(value)
-            return chr(_PLACEHOLDER_BASE + len(respellings) - 1)
-        return swap
+    def hold(value: str) -> str:
+        if len(respellings) >= _PLACEHOLDERS:
+            return value  # thousands of lexicon words in one sentence: the rest are simply respelled now
+        respellings.append(value)
+        return chr(_PLACEHOLDER_BASE + len(respellings) - 1)
 
-    for word, value in lexicon.items():
-        text = _pattern(word).sub(hold(value), text)
-    return text, respellings
+    return _respell(lexicon, text, hold), respellings
 
 
 def restore(text: str, respellings: list[str], lexicon: dict[str, str] | None) -> str:
     """Apply the lexicon to words the rules produced (e.g. "doctor"), then put the held respellings back."""
     if lexicon:
-        for word, value in lexicon.items():
-            text = _pattern(word).sub(lambda _m, v=value: v, text)
-    if respellings:
-        text = re.sub(r"[\ue000-\uf8ff]", lambda m: respellings[ord(m.group()) - _PLACEHOLDER_BASE], text)
-    return text
+        text = _respell(lexicon, text, lambda value: value)
+
+    def put_back(match: re.Match[str]) -> str:
+        index = ord(match.group()) - _PLACEHOLDER_BASE
+        return respellings[index] if index < len(respellings) else ""
+
+    return PRIVATE_USE.sub(put_back, text)
 
 
 # --- Export --------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from gentle_steps.audio.lexicon import protect, restore
+from gentle_steps.audio.lexicon import PRIVATE_USE, protect, restore
 from gentle_steps.audio.normalize_links import citations, links
 from gentle_steps.audio.normalize_numbers import numbers
 from gentle_steps.audio.normalize_phone import phone_numbers
@@ -68,7 +68,7 @@ def normalize(text: str, lexicon: dict[str, str] | None = None, *, read_citation
     text = citations(text, read_citations)
     text = links(text)
     text = degrees(text)
-    text = strip_emoji(text)
+    text = PRIVATE_USE.sub("", strip_emoji(text))  # icon-font glyphs; the lexicon's placeholders use these
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = _MARKUP.sub(" ", text)
     text, held = protect(text, lexicon)

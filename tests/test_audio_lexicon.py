@@ -182,6 +182,13 @@ def test_the_lexicon_is_applied_last_and_wins(lexicon: dict[str, str], text: str
     assert speakable(text, lexicon) == expected
 
 
+def test_icon_font_glyphs_are_dropped_and_never_confused_with_lexicon_words():
+    assert speakable("\uf095 Call Gottman \ue000 now.", {"Gottman": "Gott man"}) == "Call Gott man now."
+    many = {f"w{i}": f"r{i}" for i in range(7000)}
+    text = " ".join(f"w{i}" for i in range(0, 7000, 7))
+    assert speakable(text, many) == " ".join(f"r{i}" for i in range(0, 7000, 7))
+
+
 @pytest.mark.slow
 def test_a_pls_lexicon_reaches_the_built_narration(tmp_path: Path):
     """The build reads lexicon.pls beside lexicon.toml with no change to the pipeline (a whole tone-voice build)."""
