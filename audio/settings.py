@@ -97,6 +97,9 @@ class ShowSettings:
     prompts: str = "prompts.toml"
     """Grounding prompts relative to the content folder."""
 
+    read_citations: bool = False
+    """Narrate inline citations such as "(Kurz et al., 2023)" and "[1]"; off, they stay on the page only."""
+
     invocation_name: str = "gentle steps"
     """Alexa invocation name: lowercase, two or more words, none of Amazon's forbidden words."""
 

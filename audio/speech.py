@@ -1,20 +1,25 @@
 """Preparing what the voice says: the article's words stay for pages and transcripts; the voice gets a clean copy.
 
 :func:`plan_section` turns one :class:`ArticleSection` into :class:`Utterance` items: the text to show, the text
-to speak, and the silence to leave after it. Pauses carry the rhythm (headings, paragraphs, list items), so the
-spoken text never contains emoji, markup, bullet glyphs, URLs or entities.
+to speak, and the silence to leave after it. Pauses carry the rhythm (headings, paragraphs, list items); the
+spoken text comes from the normalizer (:mod:`gentle_steps.audio.normalize`), so it never contains emoji, markup,
+bullet glyphs, citations or symbol names, and numbers, phone lines, money, times and acronyms read as people
+say them. The lexicon lives in :mod:`gentle_steps.audio.lexicon` (``load_lexicon`` is re-exported here).
 """
 
 from __future__ import annotations
 
-import html
 import re
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
+from gentle_steps.audio.lexicon import LexiconError, load_lexicon
 from gentle_steps.audio.model import ArticleSection
-from gentle_steps.audio.text import collapse_spaces, strip_emoji
+from gentle_steps.audio.normalize import normalize
+from gentle_steps.audio.spoken_numbers import year_words
+from gentle_steps.audio.text import collapse_spaces
+
+__all__ = ["PAUSES", "LexiconError", "Pauses", "Utterance", "lead_in", "load_lexicon", "plan_section", "speakable",
+           "split_long", "split_sentences", "year_words"]
 
 MAX_SPOKEN_CHARS = 300
 """Longer sentences are split at commas, semicolons or spaces: Piper's quality drops on very long input."""
@@ -66,29 +71,6 @@ class Utterance:
     """Block index within the section."""
 
 
-class LexiconError(ValueError):
-    """The lexicon file is invalid; the message names the file and the entry."""
-
-
-def load_lexicon(path: Path) -> dict[str, str]:
-    """Read ``[words]`` from a lexicon TOML file (missing file -> empty lexicon)."""
-    if not path.is_file():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise LexiconError(f"{path}: not valid TOML ({exc})") from None
-    words = data.get("words", {})
-    if not isinstance(words, dict):
-        raise LexiconError(f"{path}: [words] must be a table of word = \"respelling\"")
-    for word, respelling in words.items():
-        if not isinstance(respelling, str) or not respelling.strip():
-            raise LexiconError(f"{path}: entry '{word}' must be a non-empty string")
-        if respelling.strip().startswith("[[") != respelling.strip().endswith("]]"):
-            raise LexiconError(f"{path}: entry '{word}' has unbalanced [[ ]] phonemes")
-    return {k: v.strip() for k, v in words.items()}
-
-
 # --- Sentences ----------------------------------------------------------------------------------------------
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "Dr.", "Mr.", "Mrs.", "Ms.", "vs.", "St.", "Jr.", "Sr.",
@@ -114,74 +96,15 @@ def split_sentences(text: str) -> list[str]:
 
 # --- Spoken text --------------------------------------------------------------------------------------------
 
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+def speakable(text: str, lexicon: dict[str, str] | None = None, *, read_citations: bool = False) -> str:
+    """The words of ``text`` as the voice should hear them (see :mod:`gentle_steps.audio.normalize`).
 
-
-def _two_digits(n: int) -> str:
-    if n < 20:
-        return _ONES[n]
-    tens, ones = divmod(n, 10)
-    return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
-
-
-def year_words(year: int, plural: bool = False) -> str:
-    """A year as people say it: 1990 -> "nineteen ninety", 2005 -> "two thousand five", 2024 -> "twenty twenty-four"."""
-    hi, lo = divmod(year, 100)
-    if 2000 <= year <= 2009:
-        words = "two thousand" + (f" {_ONES[lo]}" if lo else "")
-    elif lo == 0:
-        words = f"{_two_digits(hi)} hundred"
-    elif lo < 10:
-        words = f"{_two_digits(hi)} oh {_ONES[lo]}"
-    else:
-        words = f"{_two_digits(hi)} {_two_digits(lo)}"
-    if plural:
-        words = re.sub(r"y$", "ies", words) if words.endswith("y") else words + "s"
-    return words
-
-
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+\.[\w.]+\b")
-
-
-def speakable(text: str, lexicon: dict[str, str] | None = None) -> str:
-    """The words of ``text`` as the voice should hear them.
-
-    Emoji, bullet glyphs, markup characters, URLs and entities are removed; "&" reads "and"; common
-    abbreviations, percentages and years read naturally; em dashes and ellipses become short pauses (commas)
-    rather than run-ons; the lexicon's respellings or ``[[ phonemes ]]`` replace whole words.
+    Emoji, bullet glyphs, markup, footnote markers and (unless ``read_citations``) inline citations are
+    removed; numbers, telephone numbers, money, times, dates, units, abbreviations, acronyms, emails and web
+    addresses read as a person would say them; em dashes and ellipses become short pauses (commas) rather than
+    run-ons; the lexicon's respellings or ``[[ phonemes ]]`` replace whole words, last.
     """
-    text = html.unescape(text)
-    text = _URL.sub("", text)
-    text = strip_emoji(text)
-    text = (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"'))
-    text = re.sub(r"[*_#`>|~\[\]{}<]|•|◦|▪", " ", text)
-    # Em and en dashes between words are a short pause; a spaced hyphen likewise.
-    text = re.sub(r"\s*[\u2014\u2013]\s*|\s+-\s+", ", ", text)
-    # An ellipsis mid-sentence is a pause; at the end it closes the sentence.
-    text = re.sub(r"(\u2026|\.\.\.)(?=\s*[\"')]*\s*$)", ".", text)
-    text = re.sub(r"\s*(\u2026|\.\.\.)\s*", ", ", text)
-    text = re.sub(r"\be\.g\.,?", "for example,", text, flags=re.IGNORECASE)
-    text = re.sub(r"\bi\.e\.,?", "that is,", text, flags=re.IGNORECASE)
-    text = re.sub(r"\bet al\.", "and colleagues", text)
-    text = re.sub(r"\betc\.", "and so on", text)
-    text = re.sub(r"\s*&\s*", " and ", text)
-    text = re.sub(r"(\d)\s*%", r"\1 percent", text)
-    text = re.sub(r"\b(1[1-9]\d\d|20\d\d)('?s)?\b",
-                  lambda m: year_words(int(m.group(1)), plural=bool(m.group(2))), text)
-    if lexicon:
-        for word, respelling in lexicon.items():
-            text = re.sub(rf"(?<![\w\[]){re.escape(word)}(?![\w\]])", respelling, text, flags=re.IGNORECASE)
-    text = re.sub(r"\(\s*", ", ", text)
-    text = re.sub(r"\s*\)", ",", text)
-    text = re.sub(r"\s+([,.!?;:])", r"\1", text)
-    text = re.sub(r",\s*([,.!?;:])", r"\1", text)
-    text = re.sub(r"^[\s,;:]+", "", text)
-    text = collapse_spaces(text)
-    if text and text[-1] == ",":
-        text = text[:-1] + "."
-    return text
+    return normalize(text, lexicon, read_citations=read_citations)
 
 
 def split_long(spoken: str, limit: int = MAX_SPOKEN_CHARS) -> list[str]:
@@ -204,21 +127,21 @@ def split_long(spoken: str, limit: int = MAX_SPOKEN_CHARS) -> list[str]:
 
 
 def plan_section(section: ArticleSection, lexicon: dict[str, str], lead: list[Utterance] | None = None,
-                 pauses: Pauses = PAUSES) -> list[Utterance]:
+                 pauses: Pauses = PAUSES, *, read_citations: bool = False) -> list[Utterance]:
     """Everything one section's narration says, in order, with the silence after each part.
 
     ``lead`` goes first (the episode's title and disclosure before the introduction). A section with a heading
-    opens with it, spoken once.
+    opens with it, spoken once. ``read_citations`` is show.toml's setting of the same name.
     """
     plan: list[Utterance] = list(lead or [])
     if section.heading:
-        spoken = speakable(section.title, lexicon)
+        spoken = speakable(section.title, lexicon, read_citations=read_citations)
         if spoken:
             plan.append(Utterance(section.heading, spoken, "heading", pauses.after_heading, 0))
     for index, block in enumerate(section.blocks, start=1):
         sentences = split_sentences(block.text) if block.kind == "paragraph" else [collapse_spaces(block.text)]
         for n, sentence in enumerate(sentences):
-            spoken = speakable(sentence, lexicon)
+            spoken = speakable(sentence, lexicon, read_citations=read_citations)
             if not re.search(r"\w", spoken):
                 continue
             if block.kind == "item" and spoken[-1] not in ".!?":
@@ -232,9 +155,12 @@ def plan_section(section: ArticleSection, lexicon: dict[str, str], lead: list[Ut
     return plan
 
 
-def lead_in(title: str, disclosure: str, lexicon: dict[str, str], pauses: Pauses = PAUSES) -> list[Utterance]:
+def lead_in(title: str, disclosure: str, lexicon: dict[str, str], pauses: Pauses = PAUSES, *,
+            read_citations: bool = False) -> list[Utterance]:
     """The episode's opening: its title, then the synthetic-voice disclosure."""
-    items = [Utterance(title, speakable(title, lexicon), "title", pauses.after_heading, 0)]
+    items = [Utterance(title, speakable(title, lexicon, read_citations=read_citations), "title",
+                       pauses.after_heading, 0)]
     if disclosure.strip():
-        items.append(Utterance(disclosure, speakable(disclosure, lexicon), "disclosure", pauses.paragraph, 0))
+        items.append(Utterance(disclosure, speakable(disclosure, lexicon, read_citations=read_citations),
+                               "disclosure", pauses.paragraph, 0))
     return items

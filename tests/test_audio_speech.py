@@ -72,9 +72,9 @@ def test_bullets_are_sentences_and_pauses_give_rhythm():
     ("If You’re Navigating Betrayal Right Now…", "If You're Navigating Betrayal Right Now."),
     ("Tom &amp; Ana & friends", "Tom and Ana and friends"),
     ("Some help, e.g. naming it, i.e. out loud, et al. agree", "Some help, for example, naming it, that is, out loud, and colleagues agree"),
-    ("About 50% of couples", "About 50 percent of couples"),
+    ("About 50% of couples", "About fifty percent of couples"),
     ("In 1994 and the 1990s and 2005 and 2024", "In nineteen ninety-four and the nineteen nineties and two thousand five and twenty twenty-four"),
-    ("Read more at https://example.org/page now", "Read more at now"),
+    ("Read more at https://example.org/page now", "Read more at example dot org now"),
     ("🧨 Trust Isn’t Rebuilt", "Trust Isn't Rebuilt"),
     ("**bold** and `code`", "bold and code"),
 ])
@@ -117,3 +117,28 @@ def test_a_sentence_too_long_for_the_voice_is_split_not_refused():
     pieces = split_long(sentence, 300)
     assert len(pieces) > 1 and all(len(p) <= 300 for p in pieces)
     assert " ".join(pieces).replace(" ", "") == sentence.replace(" ", "")
+
+
+def test_the_seed_says_exactly_what_it_said_before_the_normalizer():
+    """The build caches audio by spoken text: the seed's sentences must keep their spoken form (and their audio).
+
+    tests/golden/seed_spoken.json was recorded with the code before the normalizer (``scripts/spoken_diff.py``
+    against main); a rule that changes a seed sentence must fix a real misreading, and update it on purpose.
+    """
+    import json
+    import tomllib
+
+    from gentle_steps.audio.settings import load_show
+
+    golden = json.loads((ROOT / "tests" / "golden" / "seed_spoken.json").read_text(encoding="utf-8"))
+    show = load_show(ROOT / "content")
+    lexicon = load_lexicon(ROOT / "content" / show.lexicon)
+    article = read_article(SEED, ROOT / "content")
+    now = []
+    for i, section in enumerate(article.sections):
+        lead = lead_in(article.title, show.disclosure, lexicon) if i == 0 else None
+        now += [{"kind": u.kind, "text": u.text, "spoken": u.spoken} for u in plan_section(section, lexicon, lead)]
+    prompts = tomllib.loads((ROOT / "content" / show.prompts).read_text(encoding="utf-8"))["prompts"]
+    now += [{"kind": "prompt", "text": p, "spoken": speakable(p, lexicon)} for p in prompts]
+    assert len(golden) == 71
+    assert now == golden
