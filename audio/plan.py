@@ -114,8 +114,9 @@ def plan_episode(article: Article, number: int, show: ShowSettings, lexicon: dic
     """The narration of one article: the title and disclosure lead the first section."""
     sections = []
     for i, section in enumerate(article.sections):
-        lead = lead_in(article.title, show.disclosure, lexicon) if i == 0 else None
-        lines = tuple(_line(u, voice_key) for u in plan_section(section, lexicon, lead))
+        cite = show.read_citations
+        lead = lead_in(article.title, show.disclosure, lexicon, read_citations=cite) if i == 0 else None
+        lines = tuple(_line(u, voice_key) for u in plan_section(section, lexicon, lead, read_citations=cite))
         sections.append(SectionPlan(section.id, section.title, section.heading, lines))
     return EpisodePlan(article, number, tuple(sections))
 
@@ -127,7 +128,8 @@ def plan_narration(articles: list[Article], prompts: list[str], show: ShowSettin
     taken: set[str] = set()
     planned_prompts = tuple(
         PromptPlan(unique_slug(short_slug(text), taken), text,
-                   _line(Utterance(text, speakable(text, lexicon), "paragraph", 0, 0), voice_key))
+                   _line(Utterance(text, speakable(text, lexicon, read_citations=show.read_citations), "paragraph",
+                                   0, 0), voice_key))
         for text in prompts)
     return NarrationPlan(episodes, planned_prompts)
 
