@@ -201,3 +201,27 @@ def test_text_only_crisis_lines_get_an_sms_link(manifest):
         CrisisResource(name="Crisis Text Line", contact="Text HOME to 741741", spoken="x"),))
     block = html.fromstring(support_block(show))
     assert block.xpath(".//a/@href") == ["sms:741741"]
+
+
+def test_templates_escape_what_the_article_and_show_say(manifest):
+    """Titles, descriptions and sentences are text, never markup: the templates autoescape them."""
+    import copy
+    import dataclasses
+
+    from gentle_steps.feed.pages import render_episode, render_index
+
+    changed = copy.deepcopy(manifest)
+    changed.show = dataclasses.replace(changed.show, title='Show "<b>bold</b>"', copyright="<i>c</i> & co")
+    ep = changed.episodes[0]
+    ep.title = "<script>alert(1)</script>"
+    ep.description = 'He said "stop" & <em>left</em>'
+    ep.sections[1].sentences[2].text = "<img src=x onerror=alert(1)>"
+    for page in (render_episode(changed, ep), render_index(changed)):
+        doc = html.fromstring(page)
+        assert not doc.xpath("//script[not(@src)]|//b|//i|//img|//em"), "markup from the content was rendered"
+        assert 'Show "<b>bold</b>"' in doc.findtext(".//title")
+        assert doc.xpath("//meta[@name='description']/@content")[0] in (
+            'He said "stop" & <em>left</em>', " ".join(changed.show.description.split()))
+    doc = html.fromstring(render_episode(changed, ep))
+    assert text(doc.xpath("//h1")[0]) == "<script>alert(1)</script>"
+    assert "<img src=x onerror=alert(1)>" in text(doc.xpath("//section[contains(@class,'transcript')]")[0])
