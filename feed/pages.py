@@ -11,10 +11,10 @@ place everywhere (WCAG 3.2.6).
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +23,15 @@ from gentle_steps.audio.settings import ShowSettings
 from gentle_steps.feed.rss import FEED_PATH, clock, feed_url
 from gentle_steps.feed.transcripts import section_title
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2")
 """Playback rates the speed control offers (the issue asks for 0.75x to 2x)."""
+
+SKIP_SECONDS = 15
+"""How far the compact player's "Back" and "Forward" buttons move (``data-skip`` on each button)."""
+
+SHOW_EPUB = "gentle-steps.epub"
+"""Where the whole show's EPUB 3 talking book goes in ``dist/``, once the build writes one."""
 
 FILES = (
     ("transcript.vtt", "Captions (WebVTT)"),
@@ -44,6 +49,22 @@ _PHONE = re.compile(r"\b\d(?:[\d-]*\d)?\b")
 def episode_dir(episode: Episode) -> str:
     """The folder of an episode's page in ``dist/``."""
     return f"episodes/{episode.id}"
+
+
+def episode_epub_path(episode: Episode) -> str:
+    """Where an episode's EPUB 3 talking book goes in ``dist/``, once the build writes one."""
+    return f"{episode_dir(episode)}/{episode.id}.epub"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file a page links to for download, with its size for the link text."""
+
+    href: str
+    """Link relative to the page."""
+
+    bytes: int
+    """Size of the file."""
 
 
 def relative(target: str, from_dir: str) -> str:
@@ -128,20 +149,11 @@ def contact_parts(contact: str) -> ContactParts:
     return ContactParts(contact[:match.start()], match.group(0), contact[match.end():], scheme)
 
 
-def _escape(value: Any) -> Markup:
-    # Escaped with html.escape (&#x27; for quotes), the escaping these pages always had, so that moving to
-    # templates changed no byte. Markup (macro output) passes through as it is.
-    if isinstance(value, Markup):
-        return value
-    return Markup(html.escape(str(value)))
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("gentle_steps.feed", "templates"),
         autoescape=select_autoescape(["html"], default_for_string=True, default=True),
         undefined=StrictUndefined,
-        finalize=_escape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -236,8 +248,18 @@ def section_view(section: Section) -> SectionView:
                        _heading_parts(section), _blocks(section))
 
 
-def render_episode(manifest: Manifest, episode: Episode) -> str:
-    """The listening page of one episode."""
+def _download(path: str, sizes: Mapping[str, int] | None, here: str) -> Download | None:
+    if not sizes or path not in sizes:
+        return None
+    return Download(relative(path, here), sizes[path])
+
+
+def render_episode(manifest: Manifest, episode: Episode, epubs: Mapping[str, int] | None = None) -> str:
+    """The listening page of one episode.
+
+    ``epubs`` maps ``dist/`` paths of EPUB files the build wrote to their sizes; the page links
+    :func:`episode_epub_path` only when it is there, so no page links a book that does not exist.
+    """
     show = manifest.show
     here = episode_dir(episode)
     return _render(
@@ -248,16 +270,21 @@ def render_episode(manifest: Manifest, episode: Episode) -> str:
         audio=relative(episode.audio.path, here),
         feed_href=relative(FEED_PATH, here),
         speeds=SPEEDS,
+        skip_seconds=SKIP_SECONDS,
         sections=[section_view(s) for s in episode.sections],
         files=FILES,
+        epub=_download(episode_epub_path(episode), epubs, here),
     )
 
 
 # --- Show page ----------------------------------------------------------------------------------------------
 
 
-def render_index(manifest: Manifest) -> str:
-    """The show's home page: episodes (newest first), how to subscribe, how to ask the Alexa skill."""
+def render_index(manifest: Manifest, epubs: Mapping[str, int] | None = None) -> str:
+    """The show's home page: episodes (newest first), how to subscribe, how to ask the Alexa skill.
+
+    Links :data:`SHOW_EPUB` only when ``epubs`` (``dist/`` path -> size) has it.
+    """
     show = manifest.show
     return _render(
         "index.html", show, "",
@@ -267,4 +294,5 @@ def render_index(manifest: Manifest) -> str:
         feed_url=feed_url(manifest),
         # Written as people see it; Alexa matches the spoken words whatever their case.
         skill_name=show.invocation_name.title(),
+        epub=_download(SHOW_EPUB, epubs, ""),
     )
