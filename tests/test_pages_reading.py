@@ -143,6 +143,7 @@ def test_highlight_contrast_is_at_least_3_to_1_with_an_underline(browser, site, 
         " return 'rgb(255, 255, 255)'; }; const cs = getComputedStyle(s);"
         " return {text: s.textContent, highlight: cs.backgroundColor, colour: cs.color,"
         " page: bg(s.parentElement), line: cs.textDecorationLine, thickness: parseFloat(cs.textDecorationThickness),"
+        " offset: parseFloat(cs.textUnderlineOffset), padding: parseFloat(cs.paddingBottom),"
         " otherLine: getComputedStyle(other).textDecorationLine, otherBg: bg(other)}; }")
     context.close()
     assert styles["text"] == sentence.text
@@ -155,6 +156,8 @@ def test_highlight_contrast_is_at_least_3_to_1_with_an_underline(browser, site, 
     assert text_on_it >= 4.5, f"{scheme}: text on the highlight is {text_on_it:.2f}:1 ({styles})"
     # Not colour alone: the current sentence is underlined, and no other sentence is.
     assert "underline" in styles["line"] and styles["thickness"] >= 2, styles
+    # The underline lies on the highlight (its colour is the text's), not below it on the page.
+    assert styles["padding"] >= styles["offset"] + styles["thickness"], styles
     assert "underline" not in styles["otherLine"] and styles["otherBg"] == styles["page"], styles
 
 
