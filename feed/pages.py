@@ -1,8 +1,9 @@
 """Listening pages: the show's ``index.html`` and one ``episodes/<id>/index.html`` per episode.
 
-Static HTML with plain CSS; ``static/player.js`` only enhances (speed control, in-page seeking, the current
-sentence highlight, a copy button). Without it every page still plays, and the section links open the audio
-at the section's start through a media fragment (``episode.mp3#t=SECONDS``).
+Static HTML with plain CSS; ``static/player.js`` only enhances (the compact player that stays in view, in-page
+seeking, the current sentence highlight and "follow along", a copy button). Without it every page still plays
+with the browser's own controls, and the section links open the audio at the section's start through a media
+fragment (``episode.mp3#t=SECONDS``).
 
 The HTML lives in Jinja2 templates (``feed/templates/``, autoescaped, as Pelican and MkDocs render theirs);
 this module prepares what they show. Every page extends ``base.html``, so the support block sits in the same

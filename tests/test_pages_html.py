@@ -267,3 +267,17 @@ def test_epub_links_appear_only_when_the_books_exist(manifest, files):
         "//a[contains(@href,'.epub')]"), "an episode without its book links none"
     (show_link,) = html.fromstring(render_index(manifest, epubs=sizes)).xpath("//a[contains(@href,'.epub')]")
     assert show_link.get("href") == "gentle-steps.epub" and "2.5 MB" in text(show_link)
+
+
+def test_render_site_adds_epubs_made_elsewhere_and_links_them(manifest):
+    from gentle_steps.feed.pages import SHOW_EPUB, episode_epub_path
+
+    ep = manifest.episodes[1]
+    books = {episode_epub_path(ep): b"PK\x03\x04 an episode book", SHOW_EPUB: b"PK\x03\x04 the show's book"}
+    files = encode(render_site(manifest, epubs=books))
+    assert files[episode_epub_path(ep)] == books[episode_epub_path(ep)] and files[SHOW_EPUB] == books[SHOW_EPUB]
+    page = html.fromstring(files[f"episodes/{ep.id}/index.html"])
+    assert page.xpath(f"//a[@href='{ep.id}.epub']")
+    assert html.fromstring(files["index.html"]).xpath("//a[@href='gentle-steps.epub']")
+    other = html.fromstring(files[f"episodes/{manifest.episodes[0].id}/index.html"])
+    assert not other.xpath("//a[contains(@href,'.epub')]")
