@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,60 @@ class CrisisResource:
 
     spoken: str
     """One calm sentence for the voice, e.g. "You can call or text 9 8 8, the Suicide and Crisis Lifeline."."""
+
+
+@dataclass(frozen=True)
+class Funding:
+    """A way to support the show (``podcast:funding``): apps show the text next to the link."""
+
+    url: str
+    """Where the link goes; https, as the Podcasting 2.0 namespace requires."""
+
+    text: str
+    """What apps show next to the link, at most 128 characters, e.g. "Support the practice"."""
+
+
+@dataclass(frozen=True)
+class License:
+    """The licence of the audio (``podcast:license``)."""
+
+    id: str
+    """A well-known licence identifier (e.g. ``CC-BY-NC-ND-4.0``) or the short name of your own, at most 128
+    characters."""
+
+    url: str = ""
+    """https link to the licence's full text; needed for a licence of your own."""
+
+
+@dataclass(frozen=True)
+class Txt:
+    """Free-form text for a service (``podcast:txt``), e.g. the code a directory gives you to verify ownership."""
+
+    value: str
+    """The text itself, at most 4000 characters."""
+
+    purpose: str = ""
+    """What it is for, at most 128 characters: ``verify`` for an ownership-verification code,
+    ``applepodcastsverify`` for Apple's."""
+
+
+@dataclass(frozen=True)
+class Soundbite:
+    """A passage apps may play as a preview (``podcast:soundbite``), chosen by its first and last sentences."""
+
+    episode: str
+    """The episode's id: the folder name of its page, ``episodes/<id>/``."""
+
+    start: str
+    """The first words of the sentence the passage starts with, as the article writes them (enough words to
+    match one sentence of the episode; case, curly quotes and spacing are ignored)."""
+
+    end: str = ""
+    """The first words of the passage's last sentence; empty: the passage runs to the end of its section.
+    Apps recommend 15 to 120 seconds."""
+
+    title: str = ""
+    """A title for the passage, at most 128 characters; empty lets apps use the episode title."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +175,20 @@ class ShowSettings:
     locked: bool = True
     """podcast:locked: yes means other platforms may not import the feed without the owner's consent."""
 
+    funding: tuple[Funding, ...] = ()
+    """``[[funding]]`` tables (``url``, ``text``): podcast:funding links on the feed's channel."""
+
+    license: License | None = None
+    """A ``[license]`` table (``id``, optional ``url``): podcast:license of the show's audio."""
+
+    txt: tuple[Txt, ...] = ()
+    """``[[txt]]`` tables (``value``, optional ``purpose``): podcast:txt on the channel, e.g. ``purpose =
+    "verify"`` with the code a directory asks you to publish to prove you own the feed."""
+
+    soundbite: tuple[Soundbite, ...] = ()
+    """``[[soundbite]]`` tables (``episode``, ``start``, optional ``end`` and ``title``): podcast:soundbite
+    passages, each named by its episode id and the first words of its first (and last) sentence."""
+
     content_dir: str = field(default="", compare=False)
     """Absolute content folder the file was read from (not a TOML key)."""
 
@@ -134,6 +202,9 @@ class ShowSettings:
         data.pop("notes")
         data["categories"] = [list(c) for c in self.categories]
         data["crisis_resources"] = [asdict(c) for c in self.crisis_resources]
+        for key in _TABLES:
+            data[key] = [asdict(t) for t in getattr(self, key)]
+        data["license"] = asdict(self.license) if self.license else None
         return data
 
     @classmethod
@@ -142,6 +213,9 @@ class ShowSettings:
         data = dict(data)
         data["categories"] = tuple(tuple(c) for c in data.get("categories", ()))
         data["crisis_resources"] = tuple(CrisisResource(**c) for c in data.get("crisis_resources", ()))
+        for key, kind in _TABLES.items():
+            data[key] = tuple(kind(**t) for t in data.get(key) or ())
+        data["license"] = License(**data["license"]) if data.get("license") else None
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -155,6 +229,10 @@ class ShowSettings:
 
 
 _REQUIRED = ("title", "author", "description")
+_TABLES: dict[str, type] = {"funding": Funding, "txt": Txt, "soundbite": Soundbite}
+# Limits of the Podcasting 2.0 namespace (podcastindex.org/namespace/1.0): aggregators truncate longer values.
+_SHORT_TEXT = 128
+_TXT_VALUE = 4000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
@@ -192,7 +270,7 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
     values: dict[str, Any] = {}
     for key, value in raw.items():
         default = defaults[key]
-        if key in ("categories", "crisis_resources"):
+        if key in ("categories", "crisis_resources", "license", *_TABLES):
             continue
         if isinstance(default, bool):
             if not isinstance(value, bool):
@@ -222,6 +300,7 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
                 raise bad(f"crisis_resources[{i}]", "must have exactly name, contact and spoken (non-empty strings)")
             resources.append(CrisisResource(**{k: v.strip() for k, v in item.items()}))
         values["crisis_resources"] = tuple(resources)
+    values.update(_parse_feed_extras(raw, bad))
 
     settings = ShowSettings(**values, content_dir=str(content_dir.resolve()), notes=tuple(notes))
     return _validate(settings, path, content_dir)
@@ -275,3 +354,53 @@ def _validate(settings: ShowSettings, path: Path, content_dir: Path) -> ShowSett
     if settings.artwork and not settings.path(settings.artwork).is_file():
         raise bad("artwork", f"names {settings.artwork}, which does not exist in {content_dir}")
     return settings
+
+
+def _parse_table(item: Any, name: str, kind: type, bad) -> Any:
+    """One TOML table as ``kind``: only its fields, strings, the required ones not empty."""
+    if not isinstance(item, dict):
+        raise bad(name, "must be a table")
+    names = {f.name: f for f in fields(kind)}
+    for key, value in item.items():
+        if key not in names:
+            raise bad(f"{name}.{key}", "is not a known setting")
+        if not isinstance(value, str):
+            raise bad(f"{name}.{key}", "must be a string")
+    for key, f in names.items():
+        if f.default is MISSING and not str(item.get(key, "")).strip():
+            raise bad(f"{name}.{key}", "is missing" if key not in item else "is empty")
+    return kind(**{k: v.strip() for k, v in item.items()})
+
+
+def _check_https(url: str, name: str, bad) -> None:
+    if url and not re.match(r"^https://[^\s/]+(/\S*)?$", url):
+        raise bad(name, "must be an https URL (the Podcasting 2.0 namespace allows no other)")
+
+
+def _check_length(text: str, limit: int, name: str, bad) -> None:
+    if len(text) > limit:
+        raise bad(name, f"is longer than {limit} characters (podcast apps cut it)")
+
+
+def _parse_feed_extras(raw: dict[str, Any], bad) -> dict[str, Any]:
+    """The optional Podcasting 2.0 extras: ``[[funding]]``, ``[license]``, ``[[txt]]``, ``[[soundbite]]``."""
+    values: dict[str, Any] = {}
+    for key, kind in _TABLES.items():
+        if key not in raw:
+            continue
+        if not isinstance(raw[key], list):
+            raise bad(key, f"must be a list of tables: [[{key}]]")
+        values[key] = tuple(_parse_table(item, f"{key}[{i}]", kind, bad) for i, item in enumerate(raw[key]))
+    if "license" in raw:
+        values["license"] = _parse_table(raw["license"], "license", License, bad)
+        _check_length(values["license"].id, _SHORT_TEXT, "license.id", bad)
+        _check_https(values["license"].url, "license.url", bad)
+    for i, f in enumerate(values.get("funding", ())):
+        _check_https(f.url, f"funding[{i}].url", bad)
+        _check_length(f.text, _SHORT_TEXT, f"funding[{i}].text", bad)
+    for i, t in enumerate(values.get("txt", ())):
+        _check_length(t.value, _TXT_VALUE, f"txt[{i}].value", bad)
+        _check_length(t.purpose, _SHORT_TEXT, f"txt[{i}].purpose", bad)
+    for i, b in enumerate(values.get("soundbite", ())):
+        _check_length(b.title, _SHORT_TEXT, f"soundbite[{i}].title", bad)
+    return values

@@ -75,13 +75,16 @@ class Person:
 
 
 class PodcastIndexExtension(BaseExtension):
-    """Channel tags of the Podcasting 2.0 namespace: guid, locked, medium, person."""
+    """Channel tags of the Podcasting 2.0 namespace: guid, locked, medium, person, funding, license, txt."""
 
     def __init__(self) -> None:
         self._guid: str | None = None
         self._locked: tuple[bool, str] | None = None
         self._medium: str | None = None
         self._persons: list[Person] = []
+        self._funding: list[tuple[str, str]] = []
+        self._license: tuple[str, str] | None = None
+        self._txt: list[tuple[str, str]] = []
 
     def extend_ns(self) -> dict[str, str]:
         """The namespace prefix this extension writes."""
@@ -101,6 +104,19 @@ class PodcastIndexExtension(BaseExtension):
         if self._medium:
             xml_elem(f"{{{PODCAST_NS}}}medium", channel).text = self._medium
         _write_persons(channel, self._persons)
+        for url, text in self._funding:
+            xml_elem(f"{{{PODCAST_NS}}}funding", channel, url=url).text = text
+        if self._license:
+            identifier, url = self._license
+            elem = xml_elem(f"{{{PODCAST_NS}}}license", channel)
+            if url:
+                elem.attrib["url"] = url
+            elem.text = identifier
+        for value, purpose in self._txt:
+            elem = xml_elem(f"{{{PODCAST_NS}}}txt", channel)
+            if purpose:
+                elem.attrib["purpose"] = purpose
+            elem.text = value
         return rss_feed
 
     def extend_atom(self, atom_feed):
@@ -123,14 +139,41 @@ class PodcastIndexExtension(BaseExtension):
         """Add a ``podcast:person``."""
         self._persons.append(person)
 
+    def funding(self, url: str, text: str) -> None:
+        """Add a ``podcast:funding`` link with the text apps show next to it."""
+        self._funding.append((url, text))
+
+    def license(self, identifier: str, url: str = "") -> None:
+        """Set ``podcast:license``: a licence identifier, and the URL of its text (needed for a custom one)."""
+        self._license = (identifier, url)
+
+    def txt(self, value: str, purpose: str = "") -> None:
+        """Add a ``podcast:txt`` (``purpose="verify"`` for an ownership-verification code)."""
+        self._txt.append((value, purpose))
+
+
+@dataclass(frozen=True)
+class SoundbiteTag:
+    """One ``podcast:soundbite`` of an item: a passage of the enclosure."""
+
+    start_ms: int
+    """Where the passage starts in the episode file."""
+
+    duration_ms: int
+    """How long it lasts."""
+
+    title: str = ""
+    """Its title; empty leaves the element empty, and apps use the episode title."""
+
 
 class PodcastIndexEntryExtension(BaseEntryExtension):
-    """Item tags of the Podcasting 2.0 namespace: transcript, chapters, person."""
+    """Item tags of the Podcasting 2.0 namespace: transcript, chapters, person, soundbite."""
 
     def __init__(self) -> None:
         self._transcripts: list[Transcript] = []
         self._chapters: str | None = None
         self._persons: list[Person] = []
+        self._soundbites: list[SoundbiteTag] = []
 
     def extend_ns(self) -> dict[str, str]:
         """The namespace prefix this extension writes."""
@@ -147,6 +190,9 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         if self._chapters:
             xml_elem(f"{{{PODCAST_NS}}}chapters", entry, url=self._chapters, type="application/json+chapters")
         _write_persons(entry, self._persons)
+        for bite in self._soundbites:
+            xml_elem(f"{{{PODCAST_NS}}}soundbite", entry, startTime=seconds(bite.start_ms),
+                     duration=seconds(bite.duration_ms)).text = bite.title or None
         return entry
 
     def extend_atom(self, entry):
@@ -160,6 +206,10 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
     def chapters(self, url: str) -> None:
         """Set ``podcast:chapters`` (a JSON chapters file)."""
         self._chapters = url
+
+    def soundbite(self, bite: SoundbiteTag) -> None:
+        """Add a ``podcast:soundbite``."""
+        self._soundbites.append(bite)
 
     def person(self, person: Person) -> None:
         """Add a ``podcast:person``."""
@@ -215,6 +265,11 @@ class SimpleChaptersEntryExtension(BaseEntryExtension):
     def chapter(self, start_ms: int, title: str) -> None:
         """Add a chapter starting at ``start_ms``."""
         self._chapters.append((start_ms, title))
+
+
+def seconds(ms: int) -> str:
+    """Milliseconds as seconds with a decimal point, as podcast:soundbite writes times (``18.48``, ``35.0``)."""
+    return f"{ms // 1000}.{ms % 1000:03d}".rstrip("0").rstrip(".") + (".0" if ms % 1000 == 0 else "")
 
 
 def npt(ms: int) -> str:

@@ -1,9 +1,13 @@
 """Listening pages: the show's ``index.html`` and one ``episodes/<id>/index.html`` per episode.
 
-Static HTML with plain CSS; ``static/player.js`` only enhances (speed control, in-page seeking, the current
-sentence highlight, a copy button). Without it every page still plays, and the section links open the audio
-at the section's start through a media fragment (``episode.mp3#t=SECONDS``). Every page shares one layout
-(``templates/page.html``), so the support block sits in the same place everywhere (WCAG 3.2.6).
+Static HTML with plain CSS; ``static/player.js`` only enhances (the compact player that stays in view, in-page
+seeking, the current sentence highlight and "follow along", a copy button). Without it every page still plays
+with the browser's own controls, and the section links open the audio at the section's start through a media
+fragment (``episode.mp3#t=SECONDS``).
+
+The HTML lives in Jinja2 templates (``feed/templates/``, autoescaped, as Pelican and MkDocs render theirs);
+this module prepares what they show. Every page extends ``base.html``, so the support block sits in the same
+place everywhere (WCAG 3.2.6).
 """
 
 from __future__ import annotations
@@ -11,30 +15,57 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from html import escape
-from importlib import resources
-from string import Template
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from gentle_steps.audio.model import Episode, Manifest, Section, Sentence
 from gentle_steps.audio.settings import ShowSettings
 from gentle_steps.feed.rss import FEED_PATH, clock, feed_url
 from gentle_steps.feed.transcripts import section_title
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2")
 """Playback rates the speed control offers (the issue asks for 0.75x to 2x)."""
+
+SKIP_SECONDS = 15
+"""How far the compact player's "Back" and "Forward" buttons move (``data-skip`` on each button)."""
+
+SHOW_EPUB = "gentle-steps.epub"
+"""Where the whole show's EPUB 3 talking book goes in ``dist/``, once the build writes one."""
+
+FILES = (
+    ("transcript.vtt", "Captions (WebVTT)"),
+    ("transcript.srt", "Captions (SRT)"),
+    ("transcript.json", "Transcript (JSON)"),
+    ("chapters.json", "Chapters (JSON)"),
+)
+"""The files beside each episode page that the transcript links to, with their labels."""
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _PHONE = re.compile(r"\b\d(?:[\d-]*\d)?\b")
 
 
-def _template() -> Template:
-    return Template(resources.files("gentle_steps.feed").joinpath("templates/page.html").read_text(encoding="utf-8"))
-
-
 def episode_dir(episode: Episode) -> str:
     """The folder of an episode's page in ``dist/``."""
     return f"episodes/{episode.id}"
+
+
+def episode_epub_path(episode: Episode) -> str:
+    """Where an episode's EPUB 3 talking book goes in ``dist/``, once the build writes one."""
+    return f"{episode_dir(episode)}/{episode.id}.epub"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file a page links to for download, with its size for the link text."""
+
+    href: str
+    """Link relative to the page."""
+
+    bytes: int
+    """Size of the file."""
 
 
 def relative(target: str, from_dir: str) -> str:
@@ -67,6 +98,11 @@ def seconds_attr(ms: int) -> str:
     return text or "0"
 
 
+def squash(text: str) -> str:
+    """Runs of whitespace (line breaks from the article included) as single spaces."""
+    return " ".join(text.split())
+
+
 def _is_decoration(ch: str) -> bool:
     # Emoji and pictographs (So), skin-tone and other modifiers (Sk), variation selectors and joiners (Mn/Cf).
     return unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch.isspace()
@@ -81,240 +117,183 @@ def split_decoration(heading: str) -> tuple[str, str]:
     return heading[:i].strip(), heading[i:].strip()
 
 
-def _heading_html(text: str) -> str:
-    emoji, words = split_decoration(text)
-    if emoji and words:
-        return f'<span class="emoji" aria-hidden="true">{escape(emoji)}</span> {escape(words)}'
-    return escape(words or text)
+@dataclass(frozen=True)
+class ContactParts:
+    """A crisis contact line cut around its phone number, for a ``tel:``/``sms:`` link."""
+
+    before: str
+    """Text before the number (the whole line when there is no number)."""
+
+    number: str = ""
+    """The number as written, e.g. ``1-800-799-7233``; empty when the line has none."""
+
+    after: str = ""
+    """Text after the number."""
+
+    scheme: str = "tel"
+    """``sms`` for a text-only line ("Text HOME to 741741"), else ``tel``."""
+
+    @property
+    def dial(self) -> str:
+        """The number without dashes, as the link dials it."""
+        return self.number.replace("-", "")
 
 
-def _contact_html(contact: str) -> str:
-    """The contact line with its number as a ``tel:`` (or ``sms:``) link: one tap on a phone."""
+def contact_parts(contact: str) -> ContactParts:
+    """The contact line with its number picked out: one tap on a phone."""
     match = _PHONE.search(contact)
     if not match:
-        return escape(contact)
-    number = match.group(0)
+        return ContactParts(contact)
     lowered = contact.lower()
     # "Text HOME to 741741" is a text-only line; "Call or text 988" can be called.
     scheme = "sms" if "text" in lowered and "call" not in lowered else "tel"
-    return (f'{escape(contact[:match.start()])}<a href="{scheme}:{number.replace("-", "")}">{escape(number)}</a>'
-            f"{escape(contact[match.end():])}")
+    return ContactParts(contact[:match.start()], match.group(0), contact[match.end():], scheme)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("gentle_steps.feed", "templates"),
+        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        seconds=seconds_attr, clock=clock, long_date=long_date, duration_words=duration_words,
+        megabytes=megabytes, squash=squash, split_decoration=split_decoration, contact_parts=contact_parts,
+        episode_dir=episode_dir,
+    )
+    return env
+
+
+_ENV = _environment()
+
+
+def _render(template: str, show: ShowSettings, page_dir: str, **context: Any) -> str:
+    root = relative(".", page_dir) + "/" if page_dir else ""
+    return _ENV.get_template(template).render(show=show, root=root, **context)
 
 
 def support_block(show: ShowSettings) -> str:
     """The disclaimer and crisis resources, identical on every page."""
-    lines = [
-        '<section class="support" id="support" aria-labelledby="support-heading">',
-        '<h2 id="support-heading">If you need help now</h2>',
-        f"<p>{escape(show.disclaimer)}</p>",
-    ]
-    if show.crisis_resources:
-        lines.append('<ul class="resources">')
-        lines += [f"<li><strong>{escape(r.name)}</strong>: {_contact_html(r.contact)}</li>"
-                  for r in show.crisis_resources]
-        lines.append("</ul>")
-    lines.append("</section>")
-    return "\n".join(lines)
-
-
-def _page(show: ShowSettings, *, title: str, description: str, body: str, page_dir: str) -> str:
-    root = relative(".", page_dir) + "/" if page_dir else ""
-    fine = [escape(show.copyright)] if show.copyright else []
-    fine.append(f'<a href="{root}{FEED_PATH}">Podcast feed (RSS)</a>')
-    return _template().substitute(
-        lang=escape(show.language),
-        title=escape(title),
-        description=escape(" ".join(description.split())),
-        root=root,
-        home=root or "./",
-        show_title=escape(show.title),
-        body=body.strip(),
-        support=support_block(show),
-        fine_print=" · ".join(fine),
-    )
+    return _ENV.get_template("support.html").render(show=show)
 
 
 # --- Episode page -------------------------------------------------------------------------------------------
 
 
-def _sentence_span(s: Sentence) -> str:
-    return (f'<span class="s" data-start="{seconds_attr(s.episode_start_ms)}" '
-            f'data-end="{seconds_attr(s.episode_end_ms)}">{escape(" ".join(s.text.split()))}</span>')
+@dataclass(frozen=True)
+class HeadingPart:
+    """One piece of a section heading: a narrated heading sentence (timed), or the heading text (untimed)."""
+
+    text: str
+    timed: bool = False
+    start_ms: int = 0
+    end_ms: int = 0
 
 
-def _section_transcript(section: Section, audio_href: str) -> list[str]:
-    title = section_title(section)
-    anchor = f"section-{section.id}"
+@dataclass(frozen=True)
+class Block:
+    """One paragraph (a single item) or one list (an item per list entry) of narrated sentences."""
+
+    is_list: bool
+    items: list[list[Sentence]]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """What the episode template shows of one section."""
+
+    title: str
+    anchor: str
+    start_ms: int
+    heading_parts: list[HeadingPart]
+    blocks: list[Block]
+
+
+def _heading_parts(section: Section) -> list[HeadingPart]:
     headings = [s for s in section.sentences if s.kind == "heading"]
     if len(headings) == 1:
         h = headings[0]
-        heading_text = (f'<span class="s" data-start="{seconds_attr(h.episode_start_ms)}" '
-                        f'data-end="{seconds_attr(h.episode_end_ms)}">{_heading_html(section.heading or h.text)}</span>')
-    elif headings:
-        # A heading the narration split into several sentences: each keeps its own timing.
-        heading_text = " ".join(
-            f'<span class="s" data-start="{seconds_attr(h.episode_start_ms)}" '
-            f'data-end="{seconds_attr(h.episode_end_ms)}">{_heading_html(h.text)}</span>' for h in headings)
-    else:
-        heading_text = _heading_html(section.heading or title)
-    start = seconds_attr(section.episode_start_ms)
-    out = [
-        f'<section class="part" aria-labelledby="{anchor}">',
-        f'<h3 id="{anchor}">{heading_text}</h3>',
-        f'<p class="from-here"><a class="seek" href="{audio_href}#t={start}" data-start="{start}">'
-        f'Play from here<span class="visually-hidden">: {escape(title)}</span></a></p>',
-    ]
+        return [HeadingPart(section.heading or h.text, True, h.episode_start_ms, h.episode_end_ms)]
+    # A heading the narration split into several sentences: each keeps its own timing.
+    return ([HeadingPart(h.text, True, h.episode_start_ms, h.episode_end_ms) for h in headings]
+            or [HeadingPart(section.heading or section_title(section))])
+
+
+def _blocks(section: Section) -> list[Block]:
     # Sentences sharing a block index (and kind) form one paragraph or one list item; consecutive items one list.
-    blocks: list[tuple[tuple[int, str], list[Sentence]]] = []
+    groups: list[tuple[tuple[int, str], list[Sentence]]] = []
     for s in section.sentences:
         if s.kind == "heading":
             continue
         key = (s.paragraph, s.kind if s.kind in ("title", "disclosure", "item") else "paragraph")
-        if blocks and blocks[-1][0] == key:
-            blocks[-1][1].append(s)
+        if groups and groups[-1][0] == key:
+            groups[-1][1].append(s)
         else:
-            blocks.append((key, [s]))
-    in_list = False
-    for _key, sentences in blocks:
-        text = " ".join(_sentence_span(s) for s in sentences)
+            groups.append((key, [s]))
+    blocks: list[Block] = []
+    for _key, sentences in groups:
         is_item = sentences[0].kind == "item"
-        if is_item and not in_list:
-            out.append("<ul>")
-            in_list = True
-        elif not is_item and in_list:
-            out.append("</ul>")
-            in_list = False
-        out.append(f"<li>{text}</li>" if is_item else f"<p>{text}</p>")
-    if in_list:
-        out.append("</ul>")
-    out.append("</section>")
-    return out
+        if is_item and blocks and blocks[-1].is_list:
+            blocks[-1].items.append(sentences)
+        else:
+            blocks.append(Block(is_item, [sentences]))
+    return blocks
 
 
-def render_episode(manifest: Manifest, episode: Episode) -> str:
-    """The listening page of one episode."""
+def section_view(section: Section) -> SectionView:
+    """The section as the template shows it."""
+    return SectionView(section_title(section), f"section-{section.id}", section.episode_start_ms,
+                       _heading_parts(section), _blocks(section))
+
+
+def _download(path: str, sizes: Mapping[str, int] | None, here: str) -> Download | None:
+    if not sizes or path not in sizes:
+        return None
+    return Download(relative(path, here), sizes[path])
+
+
+def render_episode(manifest: Manifest, episode: Episode, epubs: Mapping[str, int] | None = None) -> str:
+    """The listening page of one episode.
+
+    ``epubs`` maps ``dist/`` paths of EPUB files the build wrote to their sizes; the page links
+    :func:`episode_epub_path` only when it is there, so no page links a book that does not exist.
+    """
     show = manifest.show
     here = episode_dir(episode)
-    audio = escape(relative(episode.audio.path, here))
-    files = [
-        ("transcript.vtt", "Captions (WebVTT)"),
-        ("transcript.srt", "Captions (SRT)"),
-        ("transcript.json", "Transcript (JSON)"),
-        ("chapters.json", "Chapters (JSON)"),
-    ]
-    body = [
-        '<article class="episode">',
-        f"<h1>{escape(episode.title)}</h1>",
-        f'<p class="meta">Episode {episode.number} · <time datetime="{escape(episode.date)}">'
-        f"{long_date(episode.date)}</time> · {duration_words(episode.audio.duration_ms)}"
-        + (f" · {escape(episode.author)}" if episode.author else "") + "</p>",
-    ]
-    if episode.description:
-        body.append(f'<p class="lede">{escape(episode.description)}</p>')
-    body += [
-        '<section class="listen" aria-labelledby="listen-heading">',
-        '<h2 id="listen-heading">Listen</h2>',
-        f'<audio id="player" controls preload="metadata" src="{audio}">',
-        f'<a href="{audio}">Play or download the episode (MP3)</a>',
-        "</audio>",
-        '<div class="speed-control" hidden>',
-        '<label for="speed">Playback speed</label>',
-        '<select id="speed">',
-    ]
-    body += [f'<option value="{v}"{" selected" if v == "1" else ""}>{v}×{" (normal)" if v == "1" else ""}</option>'
-             for v in SPEEDS]
-    body += [
-        "</select>",
-        "</div>",
-        f'<p class="note">{escape(show.disclosure)}</p>',
-        '<ul class="links">',
-        f'<li><a href="{audio}" download>Download this episode (MP3, {megabytes(episode.audio.bytes)})</a></li>',
-        f'<li><a href="{relative(FEED_PATH, here)}">Podcast feed (RSS)</a></li>',
-        "</ul>",
-        "</section>",
-        '<nav class="sections" aria-labelledby="sections-heading">',
-        '<h2 id="sections-heading">Sections</h2>',
-        '<ol class="section-list">',
-    ]
-    for sec in episode.sections:
-        start = seconds_attr(sec.episode_start_ms)
-        body.append(f'<li><a class="seek" href="{audio}#t={start}" data-start="{start}">'
-                    f'{escape(section_title(sec))} <span class="time">({clock(sec.episode_start_ms)})</span></a></li>')
-    body += [
-        "</ol>",
-        "</nav>",
-        '<section class="transcript" aria-labelledby="transcript-heading">',
-        '<h2 id="transcript-heading">Transcript</h2>',
-    ]
-    for sec in episode.sections:
-        body += _section_transcript(sec, audio)
-    body += ['<p class="files">Also as: '
-             + ", ".join(f'<a href="{name}">{label}</a>' for name, label in files) + "</p>",
-             "</section>"]
-    if episode.references:
-        body += [
-            '<section class="references" aria-labelledby="references-heading">',
-            '<h2 id="references-heading">References</h2>',
-            "<p>Listed here, not read aloud.</p>",
-            "<ul>",
-        ]
-        body += [f"<li>{escape(r)}</li>" for r in episode.references]
-        body += ["</ul>", "</section>"]
-    body.append("</article>")
-    return _page(show, title=f"{episode.title} · {show.title}", description=episode.description or show.description,
-                 body="\n".join(body), page_dir=here)
+    return _render(
+        "episode.html", show, here,
+        title=f"{episode.title} · {show.title}",
+        description=episode.description or show.description,
+        episode=episode,
+        audio=relative(episode.audio.path, here),
+        feed_href=relative(FEED_PATH, here),
+        speeds=SPEEDS,
+        skip_seconds=SKIP_SECONDS,
+        sections=[section_view(s) for s in episode.sections],
+        files=FILES,
+        epub=_download(episode_epub_path(episode), epubs, here),
+    )
 
 
 # --- Show page ----------------------------------------------------------------------------------------------
 
 
-def render_index(manifest: Manifest) -> str:
-    """The show's home page: episodes (newest first), how to subscribe, how to ask the Alexa skill."""
+def render_index(manifest: Manifest, epubs: Mapping[str, int] | None = None) -> str:
+    """The show's home page: episodes (newest first), how to subscribe, how to ask the Alexa skill.
+
+    Links :data:`SHOW_EPUB` only when ``epubs`` (``dist/`` path -> size) has it.
+    """
     show = manifest.show
-    url = feed_url(manifest)
-    # Written as people see it; Alexa matches the spoken words whatever their case.
-    name = escape(show.invocation_name.title())
-    body = [f"<h1>{escape(show.title)}</h1>"]
-    if show.subtitle:
-        body.append(f'<p class="lede">{escape(show.subtitle)}</p>')
-    body += [
-        f"<p>{escape(show.description)}</p>",
-        '<section aria-labelledby="episodes-heading">',
-        '<h2 id="episodes-heading">Episodes</h2>',
-        '<ol class="episode-list" reversed>',
-    ]
-    for ep in reversed(manifest.episodes):
-        body += [
-            '<li class="episode-card">',
-            f'<h3><a href="{escape(episode_dir(ep))}/">{escape(ep.title)}</a></h3>',
-            f'<p class="meta">Episode {ep.number} · <time datetime="{escape(ep.date)}">{long_date(ep.date)}</time>'
-            f" · {duration_words(ep.audio.duration_ms)}</p>",
-        ]
-        if ep.description:
-            body.append(f"<p>{escape(ep.description)}</p>")
-        body.append("</li>")
-    body += [
-        "</ol>",
-        "</section>",
-        '<section aria-labelledby="subscribe-heading">',
-        '<h2 id="subscribe-heading">Listen in a podcast app</h2>',
-        "<p>Copy this feed address, then add it in your podcast app. Most apps call this "
-        "“Add by URL” or “Follow a Show by URL”.</p>",
-        f'<p class="feed-url"><code id="feed-url">{escape(url)}</code></p>',
-        '<p><button type="button" class="copy" data-copy="feed-url" hidden>Copy feed address</button> '
-        '<span class="copy-status" role="status"></span></p>',
-        "<ul>",
-        "<li>Apple Podcasts: open Library, choose the “…” menu, then “Follow a Show by URL”.</li>",
-        "<li>Pocket Casts, Overcast or AntennaPod: choose “Add” or “+”, then paste the address.</li>",
-        "</ul>",
-        f'<p><a href="{FEED_PATH}">Open the podcast feed (RSS)</a></p>',
-        "</section>",
-        '<section aria-labelledby="alexa-heading">',
-        '<h2 id="alexa-heading">Ask Alexa</h2>',
-        f"<p>On an Echo or in the Alexa app, say “Alexa, open {name}.”</p>",
-        f"<p>For a short calming line, say “Alexa, ask {name} for a grounding message.” Once it is open, "
-        "you can say “what sections are there?” or “play the part about …”.</p>",
-        "</section>",
-    ]
-    return _page(show, title=f"{show.title}: listen to the articles", description=show.description,
-                 body="\n".join(body), page_dir="")
+    return _render(
+        "index.html", show, "",
+        title=f"{show.title}: listen to the articles",
+        description=show.description,
+        episodes=list(reversed(manifest.episodes)),
+        feed_url=feed_url(manifest),
+        # Written as people see it; Alexa matches the spoken words whatever their case.
+        skill_name=show.invocation_name.title(),
+        epub=_download(SHOW_EPUB, epubs, ""),
+    )

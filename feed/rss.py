@@ -10,6 +10,7 @@ a channel ``itunes:image`` not ending in .jpg/.png is silently dropped (refused 
 from __future__ import annotations
 
 import html
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -17,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from gentle_steps.audio.model import Episode, Manifest
 from gentle_steps.audio.settings import ShowSettings
 from gentle_steps.feed import extensions
-from gentle_steps.feed.extensions import Person, Transcript
+from gentle_steps.feed.extensions import Person, SoundbiteTag, Transcript
 from gentle_steps.feed.transcripts import chapters
 
 FEED_PATH = "feed.xml"
@@ -140,13 +141,65 @@ def build_feed(manifest: Manifest) -> bytes:
     fg.podcastindex.locked(show.locked, show.owner_email)
     fg.podcastindex.medium(show.podcast_medium)
     fg.podcastindex.person(Person(show.author, role="author", group="writing", href=show.website))
+    for funding in show.funding:
+        fg.podcastindex.funding(funding.url, funding.text)
+    if show.license:
+        fg.podcastindex.license(show.license.id, show.license.url)
+    for txt in show.txt:
+        fg.podcastindex.txt(txt.value, txt.purpose)
 
+    bites = soundbites(manifest)
     for ep in manifest.episodes:
-        _add_item(fg, manifest, show, ep, image)
+        _add_item(fg, manifest, show, ep, image, bites.get(ep.id, []))
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 
 
-def _add_item(fg: FeedGenerator, manifest: Manifest, show: ShowSettings, ep: Episode, image: str) -> None:
+def _words(text: str) -> str:
+    # Compared without case, punctuation, emoji or spacing: "It’s easy" and "its  EASY" name the same sentence.
+    return " ".join(re.sub(r"[^\w\s]", "", text.casefold()).split())
+
+
+def _find(sentences: list, words: str, what: str, where: str) -> int:
+    wanted = _words(words)
+    found = [i for i, s in enumerate(sentences) if wanted and _words(s.text).startswith(wanted)]
+    if len(found) != 1:
+        problem = "matches no sentence" if not found else f"matches {len(found)} sentences; quote more words"
+        raise FeedError(f"show.toml {where}: {what} {words!r} {problem} of the episode")
+    return found[0]
+
+
+def soundbites(manifest: Manifest) -> dict[str, list[SoundbiteTag]]:
+    """The ``[[soundbite]]`` passages of show.toml, found in their episodes: episode id -> soundbites.
+
+    Each runs from the start of the sentence ``start`` names to the end of the sentence ``end`` names (or of
+    the section). Raises :class:`FeedError` naming the table when an episode or sentence is not found.
+    """
+    episodes = {ep.id: ep for ep in manifest.episodes}
+    found: dict[str, list[SoundbiteTag]] = {}
+    for i, bite in enumerate(manifest.show.soundbite):
+        where = f"soundbite[{i}]"
+        episode = episodes.get(bite.episode)
+        if episode is None:
+            raise FeedError(f"show.toml {where}: no episode has the id {bite.episode!r} "
+                            f"(ids: {', '.join(sorted(episodes))})")
+        sentences = [s for sec in episode.sections for s in sec.sentences]
+        # Where each section's sentences end in that list, to run a passage without an end to its section's end.
+        section_ends = [sum(len(sec.sentences) for sec in episode.sections[:k + 1]) - 1
+                        for k in range(len(episode.sections))]
+        first = _find(sentences, bite.start, "start", where)
+        if bite.end:
+            last = _find(sentences, bite.end, "end", where)
+            if last < first:
+                raise FeedError(f"show.toml {where}: end {bite.end!r} comes before start {bite.start!r}")
+        else:
+            last = next(end for end in section_ends if end >= first)
+        start, end = sentences[first].episode_start_ms, sentences[last].episode_end_ms
+        found.setdefault(episode.id, []).append(SoundbiteTag(start, end - start, bite.title))
+    return found
+
+
+def _add_item(fg: FeedGenerator, manifest: Manifest, show: ShowSettings, ep: Episode, image: str,
+              bites: list[SoundbiteTag]) -> None:
     page = page_url(manifest, ep)
     # Without order="append" feedgen prepends, which would reverse the episodes.
     fe = fg.add_entry(order="append")
@@ -177,3 +230,5 @@ def _add_item(fg: FeedGenerator, manifest: Manifest, show: ShowSettings, ep: Epi
     fe.podcastindex.chapters(episode_file_url(manifest, ep, "chapters.json"))
     for start, _end, title in chapters(ep):
         fe.psc.chapter(start, title)
+    for bite in bites:
+        fe.podcastindex.soundbite(bite)

@@ -6,6 +6,7 @@ and templates, and returns the same bytes for the same manifest. The build write
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
 
 from gentle_steps.audio.model import Manifest
@@ -32,23 +33,28 @@ def _check_ids(manifest: Manifest) -> None:
             raise FeedError(f"episode {ep.id}: has no sections")
 
 
-def render_site(manifest: Manifest) -> dict[str, bytes]:
+def render_site(manifest: Manifest, epubs: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
     """Every file the feed stage adds to ``dist/``, as relative POSIX path -> bytes.
 
     ``feed.xml``, ``index.html``, ``static/*``, and per episode ``episodes/<id>/index.html``, ``transcript.vtt``,
-    ``transcript.srt``, ``transcript.json`` and ``chapters.json``. Raises :class:`FeedError` naming the problem
-    when the manifest cannot make a valid feed.
+    ``transcript.srt``, ``transcript.json`` and ``chapters.json``. ``epubs`` (``dist/`` path -> bytes) are EPUB 3
+    talking books made elsewhere: they are added to the files, and the pages link the ones at
+    :func:`~feed.pages.episode_epub_path` and :data:`~feed.pages.SHOW_EPUB`. Raises :class:`FeedError` naming the
+    problem when the manifest cannot make a valid feed.
     """
     if not manifest.base_url.endswith("/"):
         raise FeedError(f"base_url {manifest.base_url!r} must end with '/'")
     _check_ids(manifest)
     show = manifest.show
-    files: dict[str, bytes] = {FEED_PATH: build_feed(manifest), "index.html": render_index(manifest).encode()}
+    books = dict(epubs or {})
+    sizes = {path: len(data) for path, data in books.items()}
+    files: dict[str, bytes] = {FEED_PATH: build_feed(manifest), "index.html": render_index(manifest, sizes).encode()}
+    files.update(books)
     for name in STATIC_FILES:
         files[f"static/{name}"] = resources.files("gentle_steps.feed").joinpath(f"static/{name}").read_bytes()
     for ep in manifest.episodes:
         folder = episode_dir(ep)
-        files[f"{folder}/index.html"] = render_episode(manifest, ep).encode()
+        files[f"{folder}/index.html"] = render_episode(manifest, ep, sizes).encode()
         files[f"{folder}/transcript.vtt"] = to_vtt(ep).encode()
         files[f"{folder}/transcript.srt"] = to_srt(ep).encode()
         files[f"{folder}/transcript.json"] = to_json_transcript(ep)

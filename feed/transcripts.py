@@ -1,7 +1,9 @@
 """Transcripts and chapters from the real sentence timings: WebVTT, SRT, Podcasting 2.0 JSON, JSON chapters 1.2.
 
-Every cue is one narrated sentence in the whole-episode file, carrying the article's own words (``Sentence.text``),
-never the respelling the voice was given. Headings are cues of their own because they are sentences of their own.
+Everything carries the article's own words (``Sentence.text``), never the respelling the voice was given.
+The JSON transcript has one segment per narrated sentence, in the article's text. The captions (WebVTT, SRT)
+are cut from the same sentences into short cues without pictographs (see :mod:`feed.captions`). Headings are
+cues of their own because they are sentences of their own.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gentle_steps.audio.model import Episode, Section
+from gentle_steps.feed import captions
 
 SPEAKER = "Narrator (synthetic voice)"
 """Speaker named in the JSON transcript: the narration is a synthetic voice and says so."""
@@ -59,39 +62,19 @@ def cues(episode: Episode) -> list[Cue]:
     return found
 
 
-def _clock(ms: int, sep: str) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{sep}{millis:03d}"
-
-
-def _vtt_escape(text: str) -> str:
-    # WebVTT cue text: & and < start entities and tags, and "-->" would end the timing line.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def caption_cues(episode: Episode) -> list[captions.Caption]:
+    """The episode's caption cues: every sentence cut to the caption limits, pictographs dropped."""
+    return captions.captions([(c.start_ms, c.end_ms, c.text, c.kind, c.section) for c in cues(episode)])
 
 
 def to_vtt(episode: Episode) -> str:
-    """The episode as WebVTT: one cue per sentence, identified ``<section id>-<n>``."""
-    lines = ["WEBVTT", ""]
-    counters: dict[str, int] = {}
-    for cue in cues(episode):
-        counters[cue.section] = counters.get(cue.section, 0) + 1
-        lines += [
-            f"{cue.section}-{counters[cue.section]}",
-            f"{_clock(cue.start_ms, '.')} --> {_clock(cue.end_ms, '.')}",
-            _vtt_escape(cue.text),
-            "",
-        ]
-    return "\n".join(lines)
+    """The episode as WebVTT: short cues identified ``<section id>-<n>``, heading cues classed ``heading``."""
+    return captions.vtt(caption_cues(episode))
 
 
 def to_srt(episode: Episode) -> str:
-    """The episode as SubRip: numbered cues, comma before the milliseconds."""
-    lines: list[str] = []
-    for n, cue in enumerate(cues(episode), start=1):
-        lines += [str(n), f"{_clock(cue.start_ms, ',')} --> {_clock(cue.end_ms, ',')}", cue.text, ""]
-    return "\n".join(lines)
+    """The episode as SubRip: the same cues as the WebVTT, numbered, as plain text."""
+    return captions.srt(caption_cues(episode))
 
 
 def to_json_transcript(episode: Episode) -> dict[str, Any]:

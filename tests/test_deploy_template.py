@@ -152,3 +152,48 @@ console.log(JSON.stringify(out.statusCode ? {statusCode: out.statusCode, locatio
     result = subprocess.run([node, str(script), uri], check=False, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == expected
+
+
+def _behaviour_for(config: dict, path: str) -> dict:
+    """The cache behaviour CloudFront picks for a path: the first ordered one whose pattern matches, else the
+    default. A PathPattern's ``*`` matches any characters, ``/`` included, as fnmatch's does."""
+    from fnmatch import fnmatchcase
+
+    for behaviour in config.get("CacheBehaviors", []):
+        if fnmatchcase(path, behaviour["PathPattern"].lstrip("/")):
+            return behaviour
+    return config["DefaultCacheBehavior"]
+
+
+def test_feed_transcripts_chapters_and_audio_are_served_with_cors(template):
+    from gentle_steps.audio.model import Manifest
+    from gentle_steps.feed.site import render_site
+
+    policy = template["Resources"]["OpenDataHeadersPolicy"]
+    assert policy["Type"] == "AWS::CloudFront::ResponseHeadersPolicy"
+    cors = policy["Properties"]["ResponseHeadersPolicyConfig"]["CorsConfig"]
+    assert cors["AccessControlAllowOrigins"]["Items"] == ["*"]
+    assert cors["AccessControlAllowCredentials"] is False and cors["OriginOverride"] is True
+    assert set(cors["AccessControlAllowMethods"]["Items"]) == {"GET", "HEAD"}
+    assert "Content-Range" in cors["AccessControlExposeHeaders"]["Items"], "players can read the ranges they get"
+    security = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert {"StrictTransportSecurity", "ContentTypeOptions", "FrameOptions", "ReferrerPolicy"} <= set(security)
+
+    # Every file of a real rendered site, and every audio file its manifest names, lands on a behaviour.
+    golden = Path(__file__).resolve().parent / "golden" / "manifest.json"
+    manifest = Manifest.from_dict(json.loads(golden.read_text(encoding="utf-8")))
+    paths = set(render_site(manifest)) | {f.path for f in manifest.all_audio()} | {"manifest.json",
+                                                                                    "catalog.json"}
+    config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    open_data = [p for p in paths if p.endswith((".xml", ".vtt", ".srt", ".json", ".mp3"))]
+    assert {p.rsplit(".", 1)[1] for p in open_data} == {"xml", "vtt", "srt", "json", "mp3"}
+    for path in open_data:
+        behaviour = _behaviour_for(config, path)
+        assert behaviour.get("ResponseHeadersPolicyId") == "OpenDataHeadersPolicy", f"{path}: no CORS"
+        assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https", path
+        assert behaviour["AllowedMethods"] == ["GET", "HEAD"], path
+        assert behaviour["CachePolicyId"] == config["DefaultCacheBehavior"]["CachePolicyId"], path
+        assert behaviour["Compress"] is (not path.endswith(".mp3")), "audio is not compressed again"
+    # Pages keep the default behaviour: the folder-index function and the managed security headers.
+    for path in ("index.html", "episodes/can-you-rebuild-trust-after-betrayal/", "static/player.js"):
+        assert _behaviour_for(config, path) is config["DefaultCacheBehavior"], path

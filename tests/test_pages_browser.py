@@ -1,227 +1,49 @@
 """The listening pages in a real headless Chromium: axe-core (WCAG 2.2 A/AA), keyboard reach, seeking, speed.
 
-The site is rendered from the hand-made manifest in ``tests/golden/manifest.json``; each episode MP3 is a real
-tone of the manifest's duration made with ffmpeg, served by a small threaded HTTP server on 127.0.0.1 that
-answers Range requests (Chromium needs them to seek in audio; Python's http.server does not do ranges).
-
-Without a browser the tests skip and say why; with ``CI`` set they fail instead, because CI must run them.
+The site, the browser and axe-core come from ``pages_browser_support``; the reading-along features (compact
+player, highlight, follow along) are tested in ``test_pages_reading.py``.
 """
 
 from __future__ import annotations
 
 import json
-import mimetypes
-import os
-import re
-import shutil
-import subprocess
-import threading
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from gentle_steps.audio.model import Manifest
-from gentle_steps.deploy.output import encode
-from gentle_steps.feed.site import render_site
 
+pytest.register_assert_rewrite("pages_browser_support")
+from gentle_steps.feed.site import render_site  # noqa: E402
+from pages_browser_support import EPISODE, open_episode, run_axe, seek, serve, wait_for_settled_highlight  # noqa: E402
+
+# The fixtures (manifest, site, browser, page, axe_source) live in the shared support module.
+pytest_plugins = ("pages_browser_support",)
 pytestmark = pytest.mark.browser
-
-GOLDEN = Path(__file__).parent / "golden"
-# Debian's chromium package; GENTLE_STEPS_CHROMIUM points elsewhere. Playwright's own browser download is not used.
-CHROMIUM = os.environ.get("GENTLE_STEPS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 # Let media play without a gesture, so an autoplay attribute would really play and be caught.
-                 "--autoplay-policy=no-user-gesture-required"]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-EPISODE = "can-you-rebuild-trust-after-betrayal"
-
-
-def _unavailable(reason: str):
-    """Skip with the reason, except in CI, where a missing browser is a failure."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must run the browser tests; .ci/run installs chromium)")
-    pytest.skip(reason)
-
-
-# --- Serving dist/ with Range support -----------------------------------------------------------------------
-
-
-class RangeHandler(BaseHTTPRequestHandler):
-    """GET/HEAD of files under ``root`` with single-range ``Range: bytes=a-b`` support."""
-
-    root: Path
-
-    def log_message(self, format, *args):
-        pass
-
-    def _resolve(self) -> Path | None:
-        path = unquote(urlsplit(self.path).path)
-        target = (self.root / path.lstrip("/")).resolve()
-        if self.root not in target.parents and target != self.root:
-            return None
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
-
-    def do_HEAD(self):
-        self._serve(send_body=False)
-
-    def do_GET(self):
-        self._serve(send_body=True)
-
-    def _serve(self, send_body: bool) -> None:
-        target = self._resolve()
-        if target is None:
-            self.send_error(HTTPStatus.NOT_FOUND)
-            return
-        data = target.read_bytes()
-        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        start, end, status = 0, len(data) - 1, HTTPStatus.OK
-        match = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", ""))
-        if match and (match.group(1) or match.group(2)):
-            if match.group(1):
-                start = int(match.group(1))
-                end = min(int(match.group(2)), end) if match.group(2) else end
-            else:
-                start = max(0, len(data) - int(match.group(2)))
-            if start > end:
-                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                self.send_header("Content-Range", f"bytes */{len(data)}")
-                self.end_headers()
-                return
-            status = HTTPStatus.PARTIAL_CONTENT
-        body = data[start:end + 1]
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Accept-Ranges", "bytes")
-        self.send_header("Content-Length", str(len(body)))
-        if status == HTTPStatus.PARTIAL_CONTENT:
-            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
-
-
-def serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
-    """Serve ``root`` on a free loopback port; returns the server and its base URL."""
-    mimetypes.add_type("text/vtt", ".vtt")
-    mimetypes.add_type("audio/mpeg", ".mp3")
-    handler = type("Handler", (RangeHandler,), {"root": root.resolve()})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-def tone_mp3(path: Path, duration_ms: int) -> None:
-    """A real MP3 of the given length (podcast profile: 44.1 kHz mono CBR), made with imageio-ffmpeg's ffmpeg."""
-    import imageio_ffmpeg
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi",
-         "-i", f"sine=frequency=220:sample_rate=44100:duration={duration_ms / 1000}",
-         "-ac", "1", "-c:a", "libmp3lame", "-b:a", "64k", str(path)],
-        check=True,
-    )
-
-
-# --- Fixtures -----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def manifest() -> Manifest:
-    return Manifest.from_dict(json.loads((GOLDEN / "manifest.json").read_text(encoding="utf-8")))
-
-
-@pytest.fixture(scope="module")
-def site(manifest, tmp_path_factory) -> str:
-    """The rendered site plus real episode MP3s, served over HTTP; yields the base URL."""
-    root = tmp_path_factory.mktemp("dist")
-    for rel, data in encode(render_site(manifest)).items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(data)
-    for ep in manifest.episodes:
-        tone_mp3(root / ep.audio.path, ep.audio.duration_ms)
-    server, base = serve(root)
-    yield base
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
-    if not Path(CHROMIUM).is_file():
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as pw:
-        try:
-            chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # any launch failure means "no usable browser here"
-            _unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    try:
-        from importlib import resources
-
-        return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
-    except (ImportError, FileNotFoundError):
-        _unavailable("axe-core is missing: pip install axe-playwright-python (it bundles axe.min.js)")
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1024, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert not errors, f"script errors on the page: {errors}"
-
-
-def run_axe(page, axe_source: str) -> list[dict]:
-    """axe-core's violations for the WCAG 2.0/2.1/2.2 A and AA rules on the current page."""
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG_TAGS,
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["html"][:160] for n in v["nodes"]]}
-        for v in result["violations"]
-    ]
-
-
-def open_episode(page, site: str, episode: str = EPISODE) -> None:
-    page.goto(f"{site}episodes/{episode}/")
-    page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=10_000)
 
 
 # --- Tests --------------------------------------------------------------------------------------------------
 
 
+PAGES = ["", f"episodes/{EPISODE}/", "episodes/when-everything-feels-loud/"]
+"""Every page of the golden site (checked against the rendered site below)."""
+
+
+def test_axe_pages_are_every_page_of_the_site(manifest):
+    rendered = {p.removesuffix("index.html") for p in render_site(manifest) if p.endswith(".html")}
+    assert rendered == set(PAGES)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["", f"episodes/{EPISODE}/", "episodes/when-everything-feels-loud/"])
+@pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_wcag_22_violations(page, site, axe_source, path, scheme):
     page.emulate_media(color_scheme=scheme)
     page.goto(site + path)
     if path:
-        # Include the highlighted sentence in the check: its colours must pass too.
+        # Include the highlighted sentence and the dock stuck over the transcript: their colours must pass too.
         page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=10_000)
-        page.evaluate("() => { const a = document.getElementById('player'); a.currentTime = 19; "
-                      "a.dispatchEvent(new Event('timeupdate')); }")
-        page.wait_for_selector(".s.is-current")
+        seek(page, 19)
+        wait_for_settled_highlight(page)
+        page.evaluate("() => window.scrollTo({top: document.querySelector('.files').offsetTop, behavior: 'instant'})")
     violations = run_axe(page, axe_source)
     assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
 
@@ -244,6 +66,7 @@ def _tab_stops(page, limit: int = 80) -> list[dict]:
             "() => { const e = document.activeElement; if (!e || e === document.body) return null;"
             " return {tag: e.tagName.toLowerCase(), id: e.id, cls: e.className, text: e.textContent.trim(),"
             " start: e.getAttribute('data-start'), inNav: !!e.closest('nav.sections'),"
+            " inDock: !!e.closest('.dock'),"
             " outline: getComputedStyle(e).outlineStyle}; }"
         )
         if info is None or (stops and info == stops[0]):
@@ -255,22 +78,24 @@ def _tab_stops(page, limit: int = 80) -> list[dict]:
 def test_keyboard_reaches_player_sections_and_speed(page, site, manifest):
     open_episode(page, site)
     stops = _tab_stops(page)
-    tags = [(s["tag"], s["id"]) for s in stops]
+    tags = [(s["tag"], s["id"] or s["cls"]) for s in stops]
     assert stops[0]["cls"] == "skip-link", "the skip link is the first tab stop"
-    assert ("audio", "player") in tags
-    assert ("select", "speed") in tags
+    # The compact player replaces the native controls' six stops with four: the Back/Play/Forward toolbar (one
+    # stop, arrow keys inside), the position slider, speed, and follow along.
+    assert [t for t, s in zip(tags, stops, strict=True) if s["inDock"]] == [
+        ("button", "play"), ("input", "position"), ("select", "speed"), ("input", "follow")]
+    assert ("audio", "player") not in tags
     episode = manifest.episodes[0]
     nav_starts = [float(s["start"]) for s in stops if s["inNav"]]
     assert nav_starts == [sec.episode_start_ms / 1000 for sec in episode.sections]
     play_from_here = [s for s in stops if s["text"].startswith("Play from here")]
     assert len(play_from_here) == len(episode.sections)
-    # Visible focus: every focused link, button and select shows an outline.
+    # Visible focus: every focused link, button, select and input shows an outline.
     for stop in stops:
-        if stop["tag"] in ("a", "select", "button"):
+        if stop["tag"] in ("a", "select", "button", "input"):
             assert stop["outline"] != "none", f"no visible focus on {stop}"
-    # Order: player, then speed, then the section list.
-    assert tags.index(("audio", "player")) < tags.index(("select", "speed"))
-    assert tags.index(("select", "speed")) < next(i for i, s in enumerate(stops) if s["inNav"])
+    # Order: player, then the section list.
+    assert tags.index(("input", "follow")) < next(i for i, s in enumerate(stops) if s["inNav"])
 
 
 def _activate_and_read(page, selector: str) -> dict:
@@ -331,8 +156,8 @@ def test_audio_never_autoplays(page, site):
     page.wait_for_timeout(800)
     state = page.evaluate("() => { const a = document.getElementById('player');"
                           " return {paused: a.paused, time: a.currentTime, autoplay: a.autoplay,"
-                          " preload: a.getAttribute('preload'), controls: a.controls}; }")
-    assert state == {"paused": True, "time": 0, "autoplay": False, "preload": "metadata", "controls": True}
+                          " preload: a.getAttribute('preload'), label: document.querySelector('.play').textContent.trim()}; }")
+    assert state == {"paused": True, "time": 0, "autoplay": False, "preload": "metadata", "label": "Play"}
 
 
 @pytest.mark.parametrize("path", ["", f"episodes/{EPISODE}/"])
@@ -353,7 +178,7 @@ def test_text_scales_to_200_percent_and_reflows_at_320px(browser, site, path):
 def test_targets_are_at_least_24px(page, site):
     open_episode(page, site)
     small = page.evaluate(
-        "() => Array.from(document.querySelectorAll('a, button, select, audio'))"
+        "() => Array.from(document.querySelectorAll('a, button, select, audio, input'))"
         ".filter(e => e.offsetParent !== null && !e.closest('p:not(.from-here), li.resource-inline'))"
         ".filter(e => !e.closest('.resources, .fine-print, .files'))"
         ".map(e => { const r = e.getBoundingClientRect(); return {html: e.outerHTML.slice(0, 80),"
@@ -384,8 +209,9 @@ def test_pages_work_without_javascript(browser, site, manifest):
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     pg.goto(f"{site}episodes/{EPISODE}/")
-    assert pg.is_visible("audio#player")
-    assert not pg.is_visible("#speed"), "the speed control needs the script, so it stays hidden without it"
+    assert pg.is_visible("audio#player") and pg.get_attribute("audio#player", "controls") is not None
+    for control in ("#speed", "#follow", "#position", "button.play"):
+        assert not pg.is_visible(control), f"{control} needs the script, so it stays hidden without it"
     links = pg.eval_on_selector_all("nav.sections a", "as => as.map(a => a.href)")
     episode = manifest.episodes[0]
     assert [link.split("#t=")[0] for link in links] == [site + episode.audio.path] * len(episode.sections)

@@ -201,3 +201,83 @@ def test_text_only_crisis_lines_get_an_sms_link(manifest):
         CrisisResource(name="Crisis Text Line", contact="Text HOME to 741741", spoken="x"),))
     block = html.fromstring(support_block(show))
     assert block.xpath(".//a/@href") == ["sms:741741"]
+
+
+def test_templates_escape_what_the_article_and_show_say(manifest):
+    """Titles, descriptions and sentences are text, never markup: the templates autoescape them."""
+    import copy
+    import dataclasses
+
+    from gentle_steps.feed.pages import render_episode, render_index
+
+    changed = copy.deepcopy(manifest)
+    changed.show = dataclasses.replace(changed.show, title='Show "<b>bold</b>"', copyright="<i>c</i> & co")
+    ep = changed.episodes[0]
+    ep.title = "<script>alert(1)</script>"
+    ep.description = 'He said "stop" & <em>left</em>'
+    ep.sections[1].sentences[2].text = "<img src=x onerror=alert(1)>"
+    for page in (render_episode(changed, ep), render_index(changed)):
+        doc = html.fromstring(page)
+        assert not doc.xpath("//script[not(@src)]|//b|//i|//img|//em"), "markup from the content was rendered"
+        assert 'Show "<b>bold</b>"' in doc.findtext(".//title")
+        assert doc.xpath("//meta[@name='description']/@content")[0] in (
+            'He said "stop" & <em>left</em>', " ".join(changed.show.description.split()))
+    doc = html.fromstring(render_episode(changed, ep))
+    assert text(doc.xpath("//h1")[0]) == "<script>alert(1)</script>"
+    assert "<img src=x onerror=alert(1)>" in text(doc.xpath("//section[contains(@class,'transcript')]")[0])
+
+
+def test_compact_player_markup_waits_for_the_script(pages, manifest):
+    """The compact player ships hidden; without the script the page has the native player and plain links."""
+    for ep in manifest.episodes:
+        doc = episode_page(pages, ep)
+        (dock,) = doc.xpath("//article/section[contains(@class,'dock')]")
+        assert dock.xpath("./audio[@id='player'][@controls]"), "the native player is the dock's first child"
+        (controls,) = dock.xpath("./div[contains(@class,'dock-controls')]")
+        assert controls.get("hidden") is not None
+        (toolbar,) = controls.xpath(".//*[@role='toolbar']")
+        assert toolbar.get("aria-label") == "Playback" and toolbar.get("aria-controls") == "player"
+        names = [text(b) for b in toolbar.xpath(".//button")]
+        assert names == ["Back 15 seconds", "Play", "Forward 15 seconds"]
+        assert [b.get("data-skip") for b in toolbar.xpath(".//button")] == ["-15", None, "15"]
+        # One Tab stop for the toolbar: the other two buttons are reached with the arrow keys.
+        assert [b.get("tabindex") for b in toolbar.xpath(".//button")] == ["-1", None, "-1"]
+        (slider,) = controls.xpath(".//input[@type='range']")
+        assert doc.xpath(f"//label[@for='{slider.get('id')}']")
+        assert float(slider.get("max")) == ep.audio.duration_ms / 1000
+        (follow,) = controls.xpath(".//input[@type='checkbox'][@id='follow']")
+        assert follow.get("checked") is None, "follow along is off by default"
+        assert text(doc.xpath("//label[@for='follow']")[0]) == "Follow along"
+        assert text(controls.xpath(".//*[contains(@class,'now-title')]")[0]) == ep.sections[0].title
+        for svg in controls.xpath(".//*[local-name()='svg']"):
+            assert svg.get("aria-hidden") == "true"
+
+
+def test_epub_links_appear_only_when_the_books_exist(manifest, files):
+    from gentle_steps.feed.pages import SHOW_EPUB, episode_epub_path, render_episode, render_index
+
+    assert not any(".epub" in (a or "") for doc in (html.fromstring(d) for p, d in files.items()
+                                                    if p.endswith(".html")) for a in doc.xpath("//a/@href"))
+    ep = manifest.episodes[0]
+    sizes = {episode_epub_path(ep): 1_234_567, SHOW_EPUB: 2_500_000}
+    page = html.fromstring(render_episode(manifest, ep, epubs=sizes))
+    (link,) = page.xpath("//a[contains(@href,'.epub')]")
+    assert link.get("href") == f"{ep.id}.epub" and "1.2 MB" in text(link)
+    assert not html.fromstring(render_episode(manifest, manifest.episodes[1], epubs=sizes)).xpath(
+        "//a[contains(@href,'.epub')]"), "an episode without its book links none"
+    (show_link,) = html.fromstring(render_index(manifest, epubs=sizes)).xpath("//a[contains(@href,'.epub')]")
+    assert show_link.get("href") == "gentle-steps.epub" and "2.5 MB" in text(show_link)
+
+
+def test_render_site_adds_epubs_made_elsewhere_and_links_them(manifest):
+    from gentle_steps.feed.pages import SHOW_EPUB, episode_epub_path
+
+    ep = manifest.episodes[1]
+    books = {episode_epub_path(ep): b"PK\x03\x04 an episode book", SHOW_EPUB: b"PK\x03\x04 the show's book"}
+    files = encode(render_site(manifest, epubs=books))
+    assert files[episode_epub_path(ep)] == books[episode_epub_path(ep)] and files[SHOW_EPUB] == books[SHOW_EPUB]
+    page = html.fromstring(files[f"episodes/{ep.id}/index.html"])
+    assert page.xpath(f"//a[@href='{ep.id}.epub']")
+    assert html.fromstring(files["index.html"]).xpath("//a[@href='gentle-steps.epub']")
+    other = html.fromstring(files[f"episodes/{manifest.episodes[0].id}/index.html"])
+    assert not other.xpath("//a[contains(@href,'.epub')]")
