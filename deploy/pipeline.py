@@ -553,8 +553,11 @@ def build(options: BuildOptions) -> BuildReport:
     outputs[art_path] = artwork.data
     try:
         outputs.update(render_outputs(manifest))
-    except ValueError as exc:  # FeedError, an invalid skill package: content problems, named in the message
-        raise BuildError(f"cannot write the feed, pages or skill package: {exc}") from None
+        # The EPUB talking books package the audio computed above (from memory here; write_epubs streams files).
+        from gentle_steps.feed.epub import render_epubs
+        outputs.update(render_epubs(manifest, outputs.__getitem__))
+    except ValueError as exc:  # FeedError, EpubError, an invalid skill package: content problems, named in the message
+        raise BuildError(f"cannot write the feed, pages, EPUBs or skill package: {exc}") from None
 
     # Phase 2: write, then swap into place.
     write_atomically(options.out, outputs)
