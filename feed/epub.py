@@ -21,8 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
-from gentle_steps.audio.model import Episode, Manifest, Section
+from gentle_steps.audio.model import Episode, Manifest, Section, Sentence
 from gentle_steps.audio.text import slugify
 from gentle_steps.feed.ocf import Entry, write_container
 from gentle_steps.feed.pages import duration_words, long_date, split_decoration, support_block
@@ -55,8 +56,13 @@ class Span:
     """A sentence as the content document shows it: its element id and its words (a heading's emoji apart)."""
 
     id: str
+    """The element's id, which the SMIL ``<text src>`` points at."""
+
     text: str
+    """The article's words, whitespace collapsed."""
+
     emoji: str = ""
+    """A heading's leading emoji, shown but hidden from assistive technology."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,13 @@ class Clip:
     """One SMIL ``<par>``: the sentence element it highlights and its clip of the episode audio, in ms."""
 
     id: str
+    """The sentence element's id."""
+
     begin_ms: int
+    """``clipBegin``: the sentence's start in the episode audio."""
+
     end_ms: int
+    """``clipEnd``: the next sentence's start, or for the last sentence its own end."""
 
 
 @dataclass
@@ -73,10 +84,19 @@ class Part:
     """One section of an episode as the templates need it."""
 
     id: str
+    """The ``<section>`` element's id (``sec-`` and the section's slug)."""
+
     title: str
+    """The section's title ("Introduction" for text before the first heading)."""
+
     heading: list[Span]
+    """The spoken heading, if the section has one."""
+
     blocks: list[dict]
+    """Paragraphs (``{"list": False, "spans": [...]}``) and lists (``{"list": True, "items": [[...], ...]}``)."""
+
     clips: list[Clip] = field(default_factory=list)
+    """The section's clips in order, heading first."""
 
 
 @dataclass
@@ -110,7 +130,7 @@ def sentence_id(section: Section, n: int) -> str:
     return f"s{section.index}-{n}"
 
 
-def _blocks(body: list[tuple[str, object]]) -> list[dict]:
+def _blocks(body: list[tuple[str, Sentence]]) -> list[dict]:
     """Sentences sharing a block index form one paragraph or one list item; consecutive items form one list."""
     groups: list[tuple[tuple[int, bool], list[Span]]] = []
     for sid, s in body:
@@ -131,7 +151,9 @@ def _blocks(body: list[tuple[str, object]]) -> list[dict]:
     return blocks
 
 
-def _heading(section: Section, sentences: list[tuple[str, object]]) -> list[Span]:
+def _heading(section: Section, sentences: list[tuple[str, Sentence]]) -> list[Span]:
+    """The heading as spoken sentences; its emoji kept apart so the page can hide it from screen readers."""
+
     def split(sid: str, text: str) -> Span:
         emoji, words = split_decoration(text)
         return Span(sid, " ".join((words or text).split()), emoji if words else "")
@@ -243,7 +265,7 @@ def _package(manifest: Manifest, spec: BookSpec, chapters: list[Chapter], cover:
     return _ENV.get_template("package.opf").render(
         identifier=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'urn:gentle-steps:{show.title}:{spec.key}')}",
         title=spec.title, language=show.language, authors=authors, publisher=show.author,
-        date=newest if len(chapters) > 1 else chapters[0].episode.date,
+        date=newest,
         # From the content, not the clock: an unchanged show gives the same bytes.
         modified=f"{newest}T00:00:00Z",
         description=chapters[0].episode.description if len(chapters) == 1 else show.description,
@@ -288,7 +310,7 @@ def _media(dist_file: DistFile, rel: str, expected_bytes: int, book: str) -> Pat
     return source if isinstance(source, bytes) else Path(source)
 
 
-def write_book(manifest: Manifest, spec: BookSpec, target, dist_file: DistFile) -> None:
+def write_book(manifest: Manifest, spec: BookSpec, target: BinaryIO, dist_file: DistFile) -> None:
     """Write one EPUB to ``target`` (a seekable binary file). Raises :class:`EpubError` naming the problem."""
     chapters = [chapter(ep) for ep in spec.episodes]
     entries: list[Entry] = []
