@@ -27,7 +27,7 @@ from gentle_steps.audio.plan import NarrationPlan, check_lengths, plan_narration
 from gentle_steps.audio.settings import SettingsError, ShowSettings
 from gentle_steps.audio.voices import Voice, VoiceError, get_voice
 from gentle_steps.deploy.output import OutputError, check_out, default_cache, output_lock, write_atomically
-from gentle_steps.deploy.render import placeholder_manifest, render_outputs
+from gentle_steps.deploy.render import placeholder_manifest, render_books, render_outputs
 
 
 class BuildError(RuntimeError):
@@ -157,9 +157,11 @@ def _build(options: BuildOptions, base_url: str, cache: Cache) -> BuildReport:
                        cover_sha=hashlib.sha256(artwork.thumbnail).hexdigest(), show_title=content.show.title,
                        author=content.show.author)
     manifest = clock("manifest", manifest_stage, plan, narrated, content.show, base_url, voice, artwork, report)
-    outputs = clock("render", render_stage, manifest, artwork)
     copies = {f.job.path: f.source for f in [*narrated.prompts, *narrated.episodes]
               + [f for files in narrated.sections for f in files]}
+    copies.update(clock("books", books_stage, manifest, copies, artwork, cache))
+    outputs = clock("render", render_stage, manifest, artwork, {p: s.stat().st_size for p, s in copies.items()
+                                                                if p.endswith(".epub")})
     clock("write", write_atomically, options.out, outputs, copies)
     if cache.size() > DEFAULT_MAX_BYTES:
         cache.prune(int(DEFAULT_MAX_BYTES * 0.8))
@@ -247,10 +249,18 @@ def manifest_stage(plan: NarrationPlan, narrated: NarratedShow, show: ShowSettin
                                         sha256=hashlib.sha256(artwork.data).hexdigest()))
 
 
-def render_stage(manifest: Manifest, artwork: Artwork) -> dict[str, bytes]:
-    """Every file computed from the manifest, and the artwork."""
+def books_stage(manifest: Manifest, sources: dict[str, Path], artwork: Artwork, cache: Cache) -> dict[str, Path]:
+    """The EPUB 3 talking books, made from the audio in the cache."""
     try:
-        outputs = render_outputs(manifest)
+        return render_books(manifest, sources, artwork.data, cache)
+    except ValueError as exc:  # EpubError: the audio does not match the manifest
+        raise BuildError(f"cannot make the EPUB books: {exc}") from None
+
+
+def render_stage(manifest: Manifest, artwork: Artwork, books: dict[str, int]) -> dict[str, bytes]:
+    """Every file computed from the manifest (linking the EPUB ``books``: path -> size), and the artwork."""
+    try:
+        outputs = render_outputs(manifest, books)
     except ValueError as exc:  # FeedError, an invalid skill package: content problems, named in the message
         raise BuildError(f"cannot make the feed, pages or skill package: {exc}") from None
     outputs[manifest.artwork.path] = artwork.data

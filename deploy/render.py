@@ -3,7 +3,11 @@ and the pages; and a placeholder manifest to try them on before any audio exists
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from gentle_steps.audio.assemble import episode_path, section_path
+from gentle_steps.audio.cache import Cache, digest
 from gentle_steps.audio.model import (
     ArtworkInfo,
     AudioFile,
@@ -21,16 +25,42 @@ from gentle_steps.deploy.output import encode
 from gentle_steps.feed.site import render_site
 from gentle_steps.skill.interaction import build_skill_package
 
+EPUB_VERSION = 1
+"""Part of every cached book's key: bump it when the books' layout changes."""
 
-def render_outputs(manifest: Manifest) -> dict[str, bytes]:
-    """Manifest, catalog, skill package, feed and pages (relative path -> bytes)."""
+
+def render_books(manifest: Manifest, sources: dict[str, Path], artwork: bytes, cache: Cache) -> dict[str, Path]:
+    """The EPUB 3 talking books (``dist/`` path -> finished file in the cache), made only when their manifest
+    changed; the audio is streamed from the cache, never held in memory."""
+    from gentle_steps.feed.epub import books, write_book
+
+    made = {}
+    for spec in books(manifest):
+        key = digest("epub", EPUB_VERSION, spec.path, manifest.to_dict())
+        path = cache.file_path(key)
+        if path is None:
+            cache.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(prefix=".epub-", dir=cache.root) as tmp:
+                target = Path(tmp) / "book.epub"
+                with target.open("wb") as handle:
+                    write_book(manifest, spec, handle, lambda rel: artwork if rel == manifest.artwork.path
+                               else sources[rel])
+                cache.put_file_from(key, target, {})
+            path = cache.file_path(key)
+        made[spec.path] = path
+    return made
+
+
+def render_outputs(manifest: Manifest, books: dict[str, int] | None = None) -> dict[str, bytes]:
+    """Manifest, catalog, skill package, feed and pages (relative path -> bytes); ``books`` are the EPUBs'
+    ``dist/`` paths and sizes, which the pages link."""
     files: dict[str, object] = {"manifest.json": manifest.to_dict()}
     catalog = catalog_for(manifest)
     files["catalog.json"] = catalog.to_dict()
     endpoint = manifest.show.skill_endpoint or None
     for path, data in build_skill_package(catalog, manifest.show.to_dict(), endpoint).items():
         files[f"skill-package/{path}"] = data
-    files.update(render_site(manifest))
+    files.update(render_site(manifest, books))
     return encode(files)
 
 

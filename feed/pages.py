@@ -21,6 +21,7 @@ from typing import Any
 
 from gentle_steps.audio.model import Episode, Manifest, Section, Sentence
 from gentle_steps.audio.settings import ShowSettings
+from gentle_steps.audio.text import slugify
 from gentle_steps.feed.rss import FEED_PATH, clock, feed_url
 from gentle_steps.feed.transcripts import section_title
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -31,7 +32,6 @@ SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2")
 SKIP_SECONDS = 15
 """How far the compact player's "Back" and "Forward" buttons move (``data-skip`` on each button)."""
 
-SHOW_EPUB = "gentle-steps.epub"
 """Where the whole show's EPUB 3 talking book goes in ``dist/``, once the build writes one."""
 
 FILES = (
@@ -50,6 +50,11 @@ _PHONE = re.compile(r"\b\d(?:[\d-]*\d)?\b")
 def episode_dir(episode: Episode) -> str:
     """The folder of an episode's page in ``dist/``."""
     return f"episodes/{episode.id}"
+
+
+def show_epub_path(manifest: Manifest) -> str:
+    """``<slug of the show's title>.epub`` at the top of ``dist/``: every episode in one book."""
+    return f"{slugify(manifest.show.title, 'show')}.epub"
 
 
 def episode_epub_path(episode: Episode) -> str:
@@ -284,7 +289,7 @@ def render_episode(manifest: Manifest, episode: Episode, epubs: Mapping[str, int
 def render_index(manifest: Manifest, epubs: Mapping[str, int] | None = None) -> str:
     """The show's home page: episodes (newest first), how to subscribe, how to ask the Alexa skill.
 
-    Links :data:`SHOW_EPUB` only when ``epubs`` (``dist/`` path -> size) has it.
+    Links :func:`show_epub_path` only when ``epubs`` (``dist/`` path -> size) has it.
     """
     show = manifest.show
     return _render(
@@ -295,5 +300,5 @@ def render_index(manifest: Manifest, epubs: Mapping[str, int] | None = None) -> 
         feed_url=feed_url(manifest),
         # Written as people see it; Alexa matches the spoken words whatever their case.
         skill_name=show.invocation_name.title(),
-        epub=_download(SHOW_EPUB, epubs, ""),
+        epub=_download(show_epub_path(manifest), epubs, ""),
     )

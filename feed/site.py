@@ -33,23 +33,21 @@ def _check_ids(manifest: Manifest) -> None:
             raise FeedError(f"episode {ep.id}: has no sections")
 
 
-def render_site(manifest: Manifest, epubs: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+def render_site(manifest: Manifest, epubs: Mapping[str, int] | None = None) -> dict[str, bytes]:
     """Every file the feed stage adds to ``dist/``, as relative POSIX path -> bytes.
 
     ``feed.xml``, ``index.html``, ``static/*``, and per episode ``episodes/<id>/index.html``, ``transcript.vtt``,
-    ``transcript.srt``, ``transcript.json`` and ``chapters.json``. ``epubs`` (``dist/`` path -> bytes) are EPUB 3
-    talking books made elsewhere: they are added to the files, and the pages link the ones at
-    :func:`~feed.pages.episode_epub_path` and :data:`~feed.pages.SHOW_EPUB`. Raises :class:`FeedError` naming the
+    ``transcript.srt``, ``transcript.json`` and ``chapters.json``. ``epubs`` (``dist/`` path -> size) are EPUB 3
+    talking books the build writes beside them (:mod:`gentle_steps.feed.epub`): the pages link the ones at
+    :func:`~feed.pages.episode_epub_path` and :func:`~feed.pages.show_epub_path`. Raises :class:`FeedError` naming the
     problem when the manifest cannot make a valid feed.
     """
     if not manifest.base_url.endswith("/"):
         raise FeedError(f"base_url {manifest.base_url!r} must end with '/'")
     _check_ids(manifest)
     show = manifest.show
-    books = dict(epubs or {})
-    sizes = {path: len(data) for path, data in books.items()}
+    sizes = dict(epubs or {})
     files: dict[str, bytes] = {FEED_PATH: build_feed(manifest), "index.html": render_index(manifest, sizes).encode()}
-    files.update(books)
     for name in STATIC_FILES:
         files[f"static/{name}"] = resources.files("gentle_steps.feed").joinpath(f"static/{name}").read_bytes()
     for ep in manifest.episodes:
