@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from gentle_steps.audio.crisis import lines_for
 
 VOICES = ("piper", "gtts")
 """Narration engines ``--voice`` and ``voice`` accept."""
@@ -57,14 +60,20 @@ class ShowSettings:
     subtitle: str = ""
     """One-line subtitle."""
 
+    country: str = ""
+    """ISO 3166-1 country of the listeners (e.g. ``NZ``); empty: the region of ``language``. Picks the default
+    crisis lines."""
+
     owner_name: str = ""
-    """itunes:owner name (defaults to the author)."""
+    """itunes:owner name (defaults to the author). Optional here; ``check`` reports it missing."""
 
     owner_email: str = ""
-    """itunes:owner email; also podcast:locked's owner. Required by Apple."""
+    """itunes:owner email; also podcast:locked's owner. Directories need it to let you claim the show; empty
+    leaves itunes:owner out of the feed (``check`` warns)."""
 
-    website: str = "https://example.org/"
-    """The practice's website (channel link)."""
+    website: str = ""
+    """The practice's website (channel link, podcast:person). Empty: not set; the feed links the listening
+    pages instead and ``check`` reports it."""
 
     categories: tuple[tuple[str, ...], ...] = (("Health & Fitness", "Mental Health"),)
     """Apple categories, each ``[category]`` or ``[category, subcategory]``."""
@@ -89,7 +98,8 @@ class ShowSettings:
     """Shown on every page and said by the skill's help."""
 
     crisis_resources: tuple[CrisisResource, ...] = ()
-    """Emergency contacts for the show's region."""
+    """Emergency contacts for the show's region; when the key is absent, the shipped table's lines for the
+    show's country (``audio/data/crisis.toml``)."""
 
     lexicon: str = "lexicon.toml"
     """Pronunciation lexicon relative to the content folder (word -> respelling or ``[[ phonemes ]]``)."""
@@ -97,17 +107,22 @@ class ShowSettings:
     prompts: str = "prompts.toml"
     """Grounding prompts relative to the content folder."""
 
-    invocation_name: str = "gentle steps"
-    """Alexa invocation name: lowercase, two or more words, none of Amazon's forbidden words."""
+    invocation_name: str = ""
+    """Alexa invocation name: lowercase, two or more words, none of Amazon's forbidden words. Empty: derived
+    from the title (:func:`invocation_name_from`)."""
 
-    privacy_url: str = "https://example.org/privacy"
-    """Privacy policy URL for the Alexa skill manifest."""
+    keywords: tuple[str, ...] = ()
+    """Skill store keywords (a few words each). Empty: the title's words and the categories."""
 
-    terms_url: str = "https://example.org/terms"
-    """Terms of use URL for the Alexa skill manifest."""
+    privacy_url: str = ""
+    """Privacy policy URL for the Alexa skill manifest; empty: not set (``check`` reports it)."""
+
+    terms_url: str = ""
+    """Terms of use URL for the Alexa skill manifest; empty: not set (``check`` reports it)."""
 
     skill_endpoint: str = ""
-    """Where Alexa sends requests: a Lambda ARN or an https URL; empty writes a placeholder to replace."""
+    """Where Alexa sends requests: a Lambda ARN or an https URL; empty: skill.json names no endpoint and
+    ``check`` says so."""
 
     skill_category: str = "HEALTH_AND_FITNESS"
     """Alexa skill category."""
@@ -126,6 +141,7 @@ class ShowSettings:
         data = asdict(self)
         data.pop("content_dir")
         data["categories"] = [list(c) for c in self.categories]
+        data["keywords"] = list(self.keywords)
         data["crisis_resources"] = [asdict(c) for c in self.crisis_resources]
         return data
 
@@ -134,6 +150,7 @@ class ShowSettings:
         """Rebuild from :meth:`to_dict` output (as the manifest stores it)."""
         data = dict(data)
         data["categories"] = tuple(tuple(c) for c in data.get("categories", ()))
+        data["keywords"] = tuple(data.get("keywords", ()))
         data["crisis_resources"] = tuple(CrisisResource(**c) for c in data.get("crisis_resources", ()))
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
@@ -150,9 +167,9 @@ _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
 def load_show(content_dir: Path) -> ShowSettings:
     """Read and validate ``show.toml`` in ``content_dir``; raises :class:`SettingsError` naming file and key."""
-    path = content_dir / "show.toml"
+    path = content_dir.absolute() / "show.toml"
     if not path.is_file():
-        raise SettingsError(f"{path}: show settings file is missing")
+        raise SettingsError(f"{path}: show settings file is missing (run `gentle-steps init` to make one)")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
@@ -180,7 +197,7 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
     values: dict[str, Any] = {}
     for key, value in raw.items():
         default = defaults[key]
-        if key in ("categories", "crisis_resources"):
+        if key in ("categories", "crisis_resources", "keywords"):
             continue
         if isinstance(default, bool):
             if not isinstance(value, bool):
@@ -210,6 +227,16 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
                 raise bad(f"crisis_resources[{i}]", "must have exactly name, contact and spoken (non-empty strings)")
             resources.append(CrisisResource(**{k: v.strip() for k, v in item.items()}))
         values["crisis_resources"] = tuple(resources)
+    else:
+        values["crisis_resources"] = tuple(CrisisResource(line.name, line.contact, line.spoken) for line in
+                                           lines_for(str(raw.get("language", "en-US")), str(raw.get("country", ""))))
+    if "keywords" in raw:
+        words = raw["keywords"]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise bad("keywords", 'must be a list of short phrases, like ["grounding", "calm"]')
+        values["keywords"] = tuple(w.strip() for w in words)
+    if not values.get("invocation_name"):
+        values["invocation_name"] = invocation_name_from(values["title"])
 
     settings = ShowSettings(**values, content_dir=str(content_dir.resolve()))
     if settings.voice not in VOICES:
@@ -219,11 +246,17 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
     if settings.owner_email and not _EMAIL.match(settings.owner_email):
         raise bad("owner_email", "is not an email address")
     for key in ("website", "privacy_url", "terms_url"):
-        if not _URL.match(getattr(settings, key)):
-            raise bad(key, "must be an http(s) URL")
+        if getattr(settings, key) and not _URL.match(getattr(settings, key)):
+            raise bad(key, "must be an http(s) URL (or empty: not set)")
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", settings.language):
         raise bad("language", "must look like en-US")
+    if settings.country and not re.fullmatch(r"[A-Z]{2}", settings.country):
+        raise bad("country", "must be a two-letter country code like NZ")
     words = settings.invocation_name.split()
+    if not raw.get("invocation_name") and len(words) < 2:
+        raise bad("invocation_name", f"is not set, and the title gives {settings.invocation_name!r}, fewer than "
+                                     "two words; set invocation_name to two or more words, e.g. "
+                                     f"\"{(settings.invocation_name or 'my')} readings\"")
     if (settings.invocation_name != settings.invocation_name.lower() or len(words) < 2
             or not all(re.fullmatch(r"[a-z.']+", w) for w in words)):
         raise bad("invocation_name", "must be two or more lowercase words, letters only")
@@ -235,3 +268,40 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
     if settings.artwork and not settings.path(settings.artwork).is_file():
         raise bad("artwork", f"names {settings.artwork}, which does not exist in {content_dir}")
     return settings
+
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """A whole number as Alexa wants it written in an invocation name ("21" -> "twenty one"); digits above
+    9999 are read one by one."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
+    if n < 1000:
+        return _ONES[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + number_words(n % 100))
+    if n < 10000:
+        return _ONES[n // 1000] + " thousand" + ("" if n % 1000 == 0 else " " + number_words(n % 1000))
+    return " ".join(_ONES[int(d)] for d in str(n))
+
+
+def invocation_name_from(title: str) -> str:
+    """An invocation name made from a title under Amazon's rules: lowercase letters, numbers spelled out,
+    possessive apostrophes kept, none of the words Amazon forbids. It may still be one word: callers check."""
+    for letter, plain in (("œ", "oe"), ("Œ", "Oe"), ("æ", "ae"), ("Æ", "Ae"), ("ß", "ss"), ("ø", "o"), ("Ø", "O")):
+        title = title.replace(letter, plain)  # letters NFKD does not decompose
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()  # "é" -> "e"
+    text = text.lower().replace("&", " and ").replace("+", " plus ")
+    text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} ", text)
+    words = []
+    for raw in re.split(r"[^a-z']+", text):
+        word = raw.strip("'")
+        if "'" in word and not word.endswith("'s"):
+            word = word.replace("'", "")  # only a possessive keeps its apostrophe
+        if word and word not in _FORBIDDEN_INVOCATION_WORDS:
+            words.append(word)
+    return " ".join(words)
