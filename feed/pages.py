@@ -113,6 +113,8 @@ def support_block(show: ShowSettings) -> str:
         lines += [f"<li><strong>{escape(r.name)}</strong>: {_contact_html(r.contact)}</li>"
                   for r in show.crisis_resources]
         lines.append("</ul>")
+    else:  # never an empty box: `check` reports the missing resources, the page still points somewhere
+        lines.append("<p>If you are in danger, call your local emergency number now.</p>")
     lines.append("</section>")
     return "\n".join(lines)
 
