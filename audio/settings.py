@@ -20,7 +20,7 @@ VOICES = ("piper", "gtts")
 
 # Amazon refuses these in invocation names (Alexa Skills Kit, "Choose the invocation name").
 _FORBIDDEN_INVOCATION_WORDS = {"alexa", "amazon", "echo", "skill", "app", "launch", "ask", "tell", "open",
-                               "load", "begin", "enable", "computer", "skills"}
+                               "load", "begin", "enable", "computer", "skills", "play", "start", "run", "resume"}
 
 
 class SettingsError(ValueError):
