@@ -407,6 +407,14 @@ def build(options: BuildOptions) -> BuildReport:
     articles, warnings = read_articles(content, show)
     prompt_texts, prompt_warnings = read_prompts(show)
     warnings += prompt_warnings
+    # --- issue 11: `gentle-steps check` at the start of every build (to re-home in the pipeline rewrite) ---
+    from gentle_steps.deploy.check import findings_for_build
+
+    check_errors, check_warnings = findings_for_build(show, content, base_url)
+    if check_errors:
+        raise BuildError("\n".join(check_errors))
+    warnings += check_warnings
+    # --- end of the check block ---
     if options.strict and warnings:
         raise BuildError("\n".join(f"{w} (--strict)" for w in warnings))
     try:
@@ -551,6 +559,9 @@ def build(options: BuildOptions) -> BuildReport:
     # Phase 1c: everything derived from the finished manifest.
     outputs: dict[str, bytes] = {path: data for path, (data, _) in files.items()}
     outputs[art_path] = artwork.data
+    from gentle_steps.deploy.icons import skill_icon_files  # issue 11: the skill's 108/512 px icons
+
+    outputs.update(skill_icon_files(artwork.data, cache, show.language))
     try:
         outputs.update(render_outputs(manifest))
     except ValueError as exc:  # FeedError, an invalid skill package: content problems, named in the message
