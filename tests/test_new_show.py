@@ -72,7 +72,7 @@ def test_init_writes_every_file_and_never_overwrites(show, capsys):
     for key in ("subtitle", "owner_email", "privacy_url", "terms_url", "skill_endpoint", "keywords", "country"):
         assert f"\n{key} = " in text, key
     before = (content / "show.toml").read_bytes()
-    assert main(["init", str(content), "--title", "Other", "--author", "Someone Else"]) == 0
+    assert main(["init", str(content), "--title", "Other Hours", "--author", "Someone Else"]) == 0
     assert (content / "show.toml").read_bytes() == before
     assert "kept" in capsys.readouterr().out
 

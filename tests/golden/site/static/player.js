@@ -1,4 +1,4 @@
-/* Gentle Steps listening pages: small enhancements only. Every page works without this file.
+/* Listening pages: small enhancements only. Every page works without this file.
    - the playback speed control (0.75x to 2x, pitch preserved), remembered on this device;
    - section and "play from here" links move the page's own player instead of opening the MP3;
    - the sentence being read is highlighted, without moving focus or scrolling;
