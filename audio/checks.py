@@ -7,7 +7,6 @@ printed (``--strict`` makes them failures). Feed-side checks live in ``feed/chec
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -217,8 +216,3 @@ def check_lexicon(show: ShowSettings) -> list[Finding]:
 def _concern(path: str, line: int, concern) -> Finding:
     return Finding("safe-messaging", WARNING, path, f"line {line}" if line else "",
                    f'"{concern.found}": {concern.problem}', concern.suggestion, line)
-
-
-def strip_key_prefix(message: str) -> str:
-    """A SettingsError's text without its leading ``path: `` (the finding names the file separately)."""
-    return re.sub(r"^\S+?: ", "", message, count=1)

@@ -74,18 +74,7 @@ def _command(sub, name: str, summary: str, description: str, examples: str) -> a
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="gentle-steps",
-        description="Turn a therapist's articles into narrated audio, a podcast feed, listening pages and an Alexa skill.",
-        epilog="Start your own show:\n  gentle-steps init my-show --title \"Quiet Hours\" --author \"Dr. Ana Ruiz\"\n"
-               "  gentle-steps check --content my-show\n  gentle-steps build --content my-show\n\n"
-               "Run gentle-steps COMMAND --help for each command's options and examples.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
-
+def _add_init(sub) -> None:
     init = _command(sub, "init", "start a new show: a content folder with every setting explained",
                     "Write show.toml (every key, each commented), an empty prompts.toml that explains one-breath "
                     "prompts,\nlexicon.toml and an example article into DIR. Asks for what it needs in a terminal; "
@@ -103,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--invocation-name", help="what people say to Alexa (default: made from the title)")
     init.set_defaults(module="gentle_steps.deploy.init")
 
+
+def _add_check(sub) -> None:
     check = _command(sub, "check", "check a show before building: settings, feed, skill, prompts, articles",
                      "Run every stage's checks and print one line per finding, naming the file and key, with the "
                      "fix.\nExit status: 0; 1 when --strict and there are warnings; 2 when there are errors.",
@@ -116,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as failures (exit 1)")
     check.set_defaults(module="gentle_steps.deploy.check", folder=("content", "content folder not found"))
 
+
+def _add_build(sub) -> None:
     build = _command(sub, "build", "build content/ into dist/ (audio, manifest, feed, pages, skill catalog)",
                      "Narrate, master and encode the articles, then write the feed, listening pages, catalog and "
                      "skill package.\nRuns `check` first: errors stop the build, warnings are printed.",
@@ -135,6 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--cache", default=None, help="synthesis cache folder (default: .cache/gentle-steps)")
     build.set_defaults(module="gentle_steps.deploy.pipeline", folder=("content", "content folder not found"))
 
+
+def _add_serve(sub) -> None:
     serve = _command(sub, "serve", "serve dist/ and the Alexa skill (POST /alexa) on loopback",
                      "Serve the built pages, feed and audio, and answer Alexa requests at /alexa (request "
                      "verification on).",
@@ -148,6 +143,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="skip Alexa request signature checks (local testing only)")
     serve.set_defaults(module="gentle_steps.skill.server", folder=("dist", "no such folder"))
 
+
+def _add_package_lambda(sub) -> None:
     package = _command(sub, "package-lambda", "zip the skill and dist/catalog.json for AWS Lambda",
                        "Write a small zip with the skill, its dependencies and the catalog, for `sam deploy`.",
                        "gentle-steps package-lambda\ngentle-steps package-lambda --dist dist --out build/lambda.zip")
@@ -155,6 +152,8 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--out", default="build/lambda.zip", help="zip to write (default: build/lambda.zip)")
     package.set_defaults(module="gentle_steps.deploy.lambda_zip", folder=("dist", "no such folder"))
 
+
+def _add_publish(sub) -> None:
     publish = _command(sub, "publish", "upload dist/ to an S3 bucket, changed files only, feed last",
                        "Upload what changed, with content types and cache lifetimes; feed.xml last; never deletes.",
                        "gentle-steps publish --bucket my-show-bucket --region us-east-1 --dry-run\n"
@@ -167,6 +166,26 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--distribution-id", default=None, help="CloudFront distribution to invalidate")
     publish.add_argument("--dry-run", action="store_true", help="print what would be uploaded, upload nothing")
     publish.set_defaults(module="gentle_steps.deploy.publish", folder=("dist", "no such folder"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gentle-steps",
+        description="Turn a therapist's articles into narrated audio, a podcast feed, listening pages and an Alexa skill.",
+        epilog="Start your own show:\n  gentle-steps init my-show --title \"Quiet Hours\" --author \"Dr. Ana Ruiz\"\n"
+               "  gentle-steps check --content my-show\n  gentle-steps build --content my-show\n\n"
+               "Run gentle-steps COMMAND --help for each command's options and examples.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    _add_init(sub)
+    _add_check(sub)
+    _add_build(sub)
+    _add_serve(sub)
+    _add_package_lambda(sub)
+    _add_publish(sub)
     return parser
 
 

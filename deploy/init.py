@@ -72,41 +72,28 @@ def validate(answers: Answers) -> Answers:
     return answers
 
 
-def show_toml(a: Answers) -> str:
-    """``show.toml`` for the answers: every key present, each explained."""
-    description = a.description or f"Articles by {a.author}, read aloud, for listening whenever reading is too much."
-    code = country_of(a.language, a.country)
-    lines = lines_for(a.language, a.country)
-    if lines:
-        crisis = (f"# crisis_resources: not listed, so the shipped lines for {code} are used: "
-                  + "; ".join(f"{line.name} ({line.display})" for line in lines) + ".\n"
-                  "# List your own to replace them (name, contact as written, spoken as one calm sentence):")
-    else:
-        crisis = (f"# crisis_resources: the shipped table has no lines for {code or a.language!r} "
-                  f"(it covers {', '.join(countries())}), so `gentle-steps check` reports them missing until you\n"
-                  "# set country to one of those or list your listeners' own (name, contact, spoken):")
-    return f"""# Show settings. `gentle-steps check` explains any problem; the README's Configuration table lists every key.
+SHOW_TEMPLATE = """# Show settings. `gentle-steps check` explains any problem; the README's Configuration table lists every key.
 
 # --- The show (feed, pages, skill) ---
-title = {_q(a.title)}
+title = {title}
 # One line under the title.
 subtitle = ""
-author = {_q(a.author)}
+author = {author}
 # What the show is, in your words (at most 4000 bytes). The skill's store page adds the disclaimer below.
-description = {_q(description)}
+description = {description}
 # BCP 47 language: the feed, the pages and the Alexa locale.
-language = {_q(a.language)}
+language = {language}
 # Two-letter country of your listeners; empty: the region of `language`. Picks the default crisis lines.
-country = {_q(a.country)}
+country = {country}
 # Apple Podcasts categories: [category] or [category, subcategory] from Apple's list (feed/data/apple_categories.json).
 categories = [["Health & Fitness", "Mental Health"]]
 explicit = false
-copyright = {_q(f"© {dt.date.today().year} {a.author}")}
+copyright = {copyright}
 # Podcast directories use the owner to let you claim the show. Empty: not set (check warns).
-owner_name = {_q(a.author)}
-owner_email = {_q(a.email)}
+owner_name = {author}
+owner_email = {email}
 # Your practice's website. Empty: not set; the feed links the listening pages instead.
-website = {_q(a.website)}
+website = {website}
 # Square artwork, JPEG or PNG, 1400-3000 px, RGB, relative to this folder. Empty: one is made from the title.
 artwork = ""
 
@@ -128,7 +115,7 @@ disclaimer = "This audio is not a substitute for professional care, diagnosis or
 
 # --- The Alexa skill ---
 # What people say to Alexa: two or more lowercase words, numbers spelled out.
-invocation_name = {_q(a.invocation_name)}
+invocation_name = {invocation_name}
 # Store keywords. Empty: the title and the categories.
 keywords = []
 # Your privacy policy and terms of use pages. Empty: not set (check warns before you submit the skill).
@@ -143,6 +130,26 @@ podcast_medium = "podcast"
 # yes: other platforms may not import the feed without your consent.
 locked = true
 """
+"""show.toml as init writes it: every key, each explained (filled by :func:`show_toml`)."""
+
+
+def show_toml(a: Answers) -> str:
+    """``show.toml`` for the answers: every key present, each explained."""
+    description = a.description or f"Articles by {a.author}, read aloud, for listening whenever reading is too much."
+    code = country_of(a.language, a.country)
+    lines = lines_for(a.language, a.country)
+    if lines:
+        crisis = (f"# crisis_resources: not listed, so the shipped lines for {code} are used: "
+                  + "; ".join(f"{line.name} ({line.display})" for line in lines) + ".\n"
+                  "# List your own to replace them (name, contact as written, spoken as one calm sentence):")
+    else:
+        crisis = (f"# crisis_resources: the shipped table has no lines for {code or a.language!r} "
+                  f"(it covers {', '.join(countries())}), so `gentle-steps check` reports them missing until you\n"
+                  "# set country to one of those or list your listeners' own (name, contact, spoken):")
+    return SHOW_TEMPLATE.format(
+        title=_q(a.title), author=_q(a.author), description=_q(description), language=_q(a.language),
+        country=_q(a.country), copyright=_q(f"\u00a9 {dt.date.today().year} {a.author}"), email=_q(a.email),
+        website=_q(a.website), crisis=crisis, invocation_name=_q(a.invocation_name))
 
 
 PROMPTS_TOML = """# Grounding prompts: what the skill says when someone asks for a grounding message.
