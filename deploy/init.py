@@ -32,13 +32,28 @@ class Answers:
     """What the new show is called and who makes it."""
 
     title: str
+    """The show's title (``--title``)."""
+
     author: str
+    """The author, also written as the owner (``--author``)."""
+
     description: str = ""
+    """One or two sentences; empty: a plain line naming the author."""
+
     email: str = ""
+    """Owner email; empty: not set."""
+
     website: str = ""
+    """The practice's website; empty: not set."""
+
     language: str = "en-US"
+    """BCP 47 language."""
+
     country: str = ""
+    """Two-letter country; empty: the region of ``language``."""
+
     invocation_name: str = ""
+    """What people say to Alexa; empty: derived from the title."""
 
 
 def _q(text: str) -> str:
