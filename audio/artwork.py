@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 from gentle_steps.audio.settings import SettingsError, ShowSettings
 
@@ -39,25 +40,78 @@ class Artwork:
     """A 600 px JPEG for ID3 cover frames (players show small covers; keeps every MP3 light)."""
 
 
-def load_artwork(show: ShowSettings) -> Artwork:
-    """The show's artwork when it names one (validated), otherwise a generated one."""
+ICON_SIZES = (108, 512)
+"""Alexa skill icons: small 108 x 108 and large 512 x 512 PNG (skill manifest ``smallIconUri``/``largeIconUri``)."""
+
+
+def _open(path: Path):
     from PIL import Image
 
-    if not show.artwork:
-        return _finish(_generate(show.title, show.subtitle), "png")
-    path = show.path(show.artwork)
     try:
         image = Image.open(path)
         image.load()
     except OSError as exc:
-        raise SettingsError(f"{path}: artwork cannot be read as an image ({exc})") from None
+        return None, [f"artwork cannot be read as an image ({exc})"]
+    problems = []
     fmt = (image.format or "").upper()
     if fmt not in ("PNG", "JPEG"):
-        raise SettingsError(f"{path}: artwork must be a PNG or JPEG, not {fmt or 'unknown'}")
+        problems.append(f"artwork must be a PNG or JPEG, not {fmt or 'unknown'}")
     if image.width != image.height or not 1400 <= image.width <= 3000:
-        raise SettingsError(f"{path}: artwork must be square, 1400-3000 px; it is {image.width}x{image.height}")
+        problems.append(f"artwork must be square, 1400-3000 px; it is {image.width}x{image.height}")
     if image.mode != "RGB":
-        raise SettingsError(f"{path}: artwork must be RGB (no transparency or CMYK); it is {image.mode}")
+        problems.append(f"artwork must be RGB (no transparency or CMYK); it is {image.mode}")
+    return image, problems
+
+
+def artwork_problems(path: Path) -> list[str]:
+    """Every way the image at ``path`` breaks Apple's rules (square, 1400-3000 px, RGB, JPEG or PNG)."""
+    return _open(path)[1]
+
+
+def skill_icons(data: bytes) -> dict[int, bytes]:
+    """The Alexa skill's icons made from artwork bytes: size -> RGB PNG, deterministic for the same input."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image = image.convert("RGB")
+        icons = {}
+        for size in ICON_SIZES:
+            # reduce() first: a 3000 px image box-filtered to ~2x the target, then LANCZOS, is fast and sharp.
+            factor = max(1, image.width // (size * 2))
+            small = (image.reduce(factor) if factor > 1 else image).resize((size, size), Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            small.save(buffer, format="PNG", optimize=True)
+            icons[size] = buffer.getvalue()
+    return icons
+
+
+def cached_skill_icons(data: bytes, cache) -> dict[int, bytes]:
+    """:func:`skill_icons`, kept in the build cache (``audio.cache.Cache``) by the artwork's hash: decoding a
+    3000 px PNG would otherwise take most of a warm rebuild."""
+    import hashlib
+
+    from gentle_steps.audio.cache import digest
+    from PIL import __version__ as pillow_version
+
+    keys = {size: digest("skill-icon", size, hashlib.sha256(data).hexdigest(), pillow_version) for size in ICON_SIZES}
+    hits = {size: cache.file_path(key) for size, key in keys.items()}
+    if all(hits.values()):
+        return {size: path.read_bytes() for size, path in hits.items()}
+    icons = skill_icons(data)
+    for size, key in keys.items():
+        cache.put_file(key, icons[size], {"size": size})
+    return icons
+
+
+def load_artwork(show: ShowSettings) -> Artwork:
+    """The show's artwork when it names one (validated), otherwise a generated one."""
+    if not show.artwork:
+        return _finish(_generate(show.title, show.subtitle), "png")
+    path = show.path(show.artwork)
+    image, problems = _open(path)
+    if problems:
+        raise SettingsError(f"{path}: {problems[0]}")
+    fmt = (image.format or "").upper()
     ext = "png" if fmt == "PNG" else "jpg"
     return Artwork(path.read_bytes(), f"image/{'png' if ext == 'png' else 'jpeg'}", ext, image.width,
                    image.height, _thumbnail(image))

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import MISSING, asdict, dataclass, field, fields, replace
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from gentle_steps.audio.crisis import lines_for
+from gentle_steps.audio.feed_extras import TABLES, Funding, License, Soundbite, Txt, parse_feed_extras
 
 VOICES = ("piper", "gtts")
 """Narration engines ``--voice`` and ``voice`` accept."""
 
 # Amazon refuses these in invocation names (Alexa Skills Kit, "Choose the invocation name").
 _FORBIDDEN_INVOCATION_WORDS = {"alexa", "amazon", "echo", "skill", "app", "launch", "ask", "tell", "open",
-                               "load", "begin", "enable", "computer", "skills"}
+                               "load", "begin", "enable", "computer", "skills", "play", "start", "run", "resume"}
 
 
 class SettingsError(ValueError):
@@ -39,60 +43,6 @@ class CrisisResource:
 
 
 @dataclass(frozen=True)
-class Funding:
-    """A way to support the show (``podcast:funding``): apps show the text next to the link."""
-
-    url: str
-    """Where the link goes; https, as the Podcasting 2.0 namespace requires."""
-
-    text: str
-    """What apps show next to the link, at most 128 characters, e.g. "Support the practice"."""
-
-
-@dataclass(frozen=True)
-class License:
-    """The licence of the audio (``podcast:license``)."""
-
-    id: str
-    """A well-known licence identifier (e.g. ``CC-BY-NC-ND-4.0``) or the short name of your own, at most 128
-    characters."""
-
-    url: str = ""
-    """https link to the licence's full text; needed for a licence of your own."""
-
-
-@dataclass(frozen=True)
-class Txt:
-    """Free-form text for a service (``podcast:txt``), e.g. the code a directory gives you to verify ownership."""
-
-    value: str
-    """The text itself, at most 4000 characters."""
-
-    purpose: str = ""
-    """What it is for, at most 128 characters: ``verify`` for an ownership-verification code,
-    ``applepodcastsverify`` for Apple's."""
-
-
-@dataclass(frozen=True)
-class Soundbite:
-    """A passage apps may play as a preview (``podcast:soundbite``), chosen by its first and last sentences."""
-
-    episode: str
-    """The episode's id: the folder name of its page, ``episodes/<id>/``."""
-
-    start: str
-    """The first words of the sentence the passage starts with, as the article writes them (enough words to
-    match one sentence of the episode; case, curly quotes and spacing are ignored)."""
-
-    end: str = ""
-    """The first words of the passage's last sentence; empty: the passage runs to the end of its section.
-    Apps recommend 15 to 120 seconds."""
-
-    title: str = ""
-    """A title for the passage, at most 128 characters; empty lets apps use the episode title."""
-
-
-@dataclass(frozen=True)
 class ShowSettings:
     """The show, as ``content/show.toml`` declares it."""
 
@@ -111,14 +61,20 @@ class ShowSettings:
     subtitle: str = ""
     """One-line subtitle."""
 
+    country: str = ""
+    """ISO 3166-1 country of the listeners (e.g. ``NZ``); empty: the region of ``language``. Picks the default
+    crisis lines."""
+
     owner_name: str = ""
-    """itunes:owner name (defaults to the author)."""
+    """itunes:owner name (defaults to the author). Optional here; ``check`` reports it missing."""
 
     owner_email: str = ""
-    """itunes:owner email; also podcast:locked's owner. Required by Apple."""
+    """itunes:owner email; also podcast:locked's owner. Directories need it to let you claim the show; empty
+    leaves itunes:owner out of the feed (``check`` warns)."""
 
-    website: str = "https://example.org/"
-    """The practice's website (channel link)."""
+    website: str = ""
+    """The practice's website (channel link, podcast:person). Empty: not set; the feed links the listening
+    pages instead and ``check`` reports it."""
 
     categories: tuple[tuple[str, ...], ...] = (("Health & Fitness", "Mental Health"),)
     """Apple categories, each ``[category]`` or ``[category, subcategory]``."""
@@ -143,7 +99,8 @@ class ShowSettings:
     """Shown on every page and said by the skill's help."""
 
     crisis_resources: tuple[CrisisResource, ...] = ()
-    """Emergency contacts for the show's region."""
+    """Emergency contacts for the show's region; when the key is absent, the shipped table's lines for the
+    show's country (``audio/data/crisis.toml``)."""
 
     lexicon: str = "lexicon.toml"
     """Pronunciation lexicon relative to the content folder (word -> respelling or ``[[ phonemes ]]``)."""
@@ -154,17 +111,22 @@ class ShowSettings:
     read_citations: bool = False
     """Narrate inline citations such as "(Kurz et al., 2023)" and "[1]"; off, they stay on the page only."""
 
-    invocation_name: str = "gentle steps"
-    """Alexa invocation name: lowercase, two or more words, none of Amazon's forbidden words."""
+    invocation_name: str = ""
+    """Alexa invocation name: lowercase, two or more words, none of Amazon's forbidden words. Empty: derived
+    from the title (:func:`invocation_name_from`)."""
 
-    privacy_url: str = "https://example.org/privacy"
-    """Privacy policy URL for the Alexa skill manifest."""
+    keywords: tuple[str, ...] = ()
+    """Skill store keywords (a few words each). Empty: the title's words and the categories."""
 
-    terms_url: str = "https://example.org/terms"
-    """Terms of use URL for the Alexa skill manifest."""
+    privacy_url: str = ""
+    """Privacy policy URL for the Alexa skill manifest; empty: not set (``check`` reports it)."""
+
+    terms_url: str = ""
+    """Terms of use URL for the Alexa skill manifest; empty: not set (``check`` reports it)."""
 
     skill_endpoint: str = ""
-    """Where Alexa sends requests: a Lambda ARN or an https URL; empty writes a placeholder to replace."""
+    """Where Alexa sends requests: a Lambda ARN or an https URL; empty: skill.json names no endpoint and
+    ``check`` says so."""
 
     skill_category: str = "HEALTH_AND_FITNESS"
     """Alexa skill category."""
@@ -201,8 +163,9 @@ class ShowSettings:
         data.pop("content_dir")
         data.pop("notes")
         data["categories"] = [list(c) for c in self.categories]
+        data["keywords"] = list(self.keywords)
         data["crisis_resources"] = [asdict(c) for c in self.crisis_resources]
-        for key in _TABLES:
+        for key in TABLES:
             data[key] = [asdict(t) for t in getattr(self, key)]
         data["license"] = asdict(self.license) if self.license else None
         return data
@@ -212,8 +175,9 @@ class ShowSettings:
         """Rebuild from :meth:`to_dict` output (as the manifest stores it)."""
         data = dict(data)
         data["categories"] = tuple(tuple(c) for c in data.get("categories", ()))
+        data["keywords"] = tuple(data.get("keywords", ()))
         data["crisis_resources"] = tuple(CrisisResource(**c) for c in data.get("crisis_resources", ()))
-        for key, kind in _TABLES.items():
+        for key, kind in TABLES.items():
             data[key] = tuple(kind(**t) for t in data.get(key) or ())
         data["license"] = License(**data["license"]) if data.get("license") else None
         known = {f.name for f in fields(cls)}
@@ -229,19 +193,14 @@ class ShowSettings:
 
 
 _REQUIRED = ("title", "author", "description")
-_TABLES: dict[str, type] = {"funding": Funding, "txt": Txt, "soundbite": Soundbite}
-# Limits of the Podcasting 2.0 namespace (podcastindex.org/namespace/1.0): aggregators truncate longer values.
-_SHORT_TEXT = 128
-_TXT_VALUE = 4000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
-
 def load_show(content_dir: Path) -> ShowSettings:
     """Read and validate ``show.toml`` in ``content_dir``; raises :class:`SettingsError` naming file and key."""
-    path = content_dir / "show.toml"
+    path = content_dir.absolute() / "show.toml"
     if not path.is_file():
-        raise SettingsError(f"{path}: show settings file is missing")
+        raise SettingsError(f"{path}: show settings file is missing (run `gentle-steps init` to make one)")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
@@ -270,7 +229,7 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
     values: dict[str, Any] = {}
     for key, value in raw.items():
         default = defaults[key]
-        if key in ("categories", "crisis_resources", "license", *_TABLES):
+        if key in ("categories", "crisis_resources", "keywords", "license", *TABLES):
             continue
         if isinstance(default, bool):
             if not isinstance(value, bool):
@@ -300,9 +259,23 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
                 raise bad(f"crisis_resources[{i}]", "must have exactly name, contact and spoken (non-empty strings)")
             resources.append(CrisisResource(**{k: v.strip() for k, v in item.items()}))
         values["crisis_resources"] = tuple(resources)
-    values.update(_parse_feed_extras(raw, bad))
+    else:
+        values["crisis_resources"] = tuple(CrisisResource(line.name, line.contact, line.spoken) for line in
+                                           lines_for(str(raw.get("language", "en-US")), str(raw.get("country", ""))))
+    if "keywords" in raw:
+        words = raw["keywords"]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise bad("keywords", 'must be a list of short phrases, like ["grounding", "calm"]')
+        values["keywords"] = tuple(w.strip() for w in words)
+    if not values.get("invocation_name"):
+        values["invocation_name"] = invocation_name_from(values["title"])
+    values.update(parse_feed_extras(raw, bad))
 
     settings = ShowSettings(**values, content_dir=str(content_dir.resolve()), notes=tuple(notes))
+    if not raw.get("invocation_name") and len(settings.invocation_name.split()) < 2:
+        raise bad("invocation_name", f"is not set, and the title gives {settings.invocation_name!r}, fewer than "
+                                     "two words; set invocation_name to two or more words, e.g. "
+                                     f"\"{(settings.invocation_name or 'my')} readings\"")
     return _validate(settings, path, content_dir)
 
 
@@ -338,10 +311,12 @@ def _validate(settings: ShowSettings, path: Path, content_dir: Path) -> ShowSett
     if settings.owner_email and not _EMAIL.match(settings.owner_email):
         raise bad("owner_email", "is not an email address")
     for key in ("website", "privacy_url", "terms_url"):
-        if not _URL.match(getattr(settings, key)):
-            raise bad(key, "must be an http(s) URL")
+        if getattr(settings, key) and not _URL.match(getattr(settings, key)):
+            raise bad(key, "must be an http(s) URL (or empty: not set)")
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", settings.language):
         raise bad("language", "must look like en-US")
+    if settings.country and not re.fullmatch(r"[A-Z]{2}", settings.country):
+        raise bad("country", "must be a two-letter country code like NZ")
     words = settings.invocation_name.split()
     if (settings.invocation_name != settings.invocation_name.lower() or len(words) < 2
             or not all(re.fullmatch(r"[a-z.']+", w) for w in words)):
@@ -356,51 +331,38 @@ def _validate(settings: ShowSettings, path: Path, content_dir: Path) -> ShowSett
     return settings
 
 
-def _parse_table(item: Any, name: str, kind: type, bad) -> Any:
-    """One TOML table as ``kind``: only its fields, strings, the required ones not empty."""
-    if not isinstance(item, dict):
-        raise bad(name, "must be a table")
-    names = {f.name: f for f in fields(kind)}
-    for key, value in item.items():
-        if key not in names:
-            raise bad(f"{name}.{key}", "is not a known setting")
-        if not isinstance(value, str):
-            raise bad(f"{name}.{key}", "must be a string")
-    for key, f in names.items():
-        if f.default is MISSING and not str(item.get(key, "")).strip():
-            raise bad(f"{name}.{key}", "is missing" if key not in item else "is empty")
-    return kind(**{k: v.strip() for k, v in item.items()})
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 
-def _check_https(url: str, name: str, bad) -> None:
-    if url and not re.match(r"^https://[^\s/]+(/\S*)?$", url):
-        raise bad(name, "must be an https URL (the Podcasting 2.0 namespace allows no other)")
+def number_words(n: int) -> str:
+    """A whole number as Alexa wants it written in an invocation name ("21" -> "twenty one"); digits above
+    9999 are read one by one."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
+    if n < 1000:
+        return _ONES[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + number_words(n % 100))
+    if n < 10000:
+        return _ONES[n // 1000] + " thousand" + ("" if n % 1000 == 0 else " " + number_words(n % 1000))
+    return " ".join(_ONES[int(d)] for d in str(n))
 
 
-def _check_length(text: str, limit: int, name: str, bad) -> None:
-    if len(text) > limit:
-        raise bad(name, f"is longer than {limit} characters (podcast apps cut it)")
-
-
-def _parse_feed_extras(raw: dict[str, Any], bad) -> dict[str, Any]:
-    """The optional Podcasting 2.0 extras: ``[[funding]]``, ``[license]``, ``[[txt]]``, ``[[soundbite]]``."""
-    values: dict[str, Any] = {}
-    for key, kind in _TABLES.items():
-        if key not in raw:
-            continue
-        if not isinstance(raw[key], list):
-            raise bad(key, f"must be a list of tables: [[{key}]]")
-        values[key] = tuple(_parse_table(item, f"{key}[{i}]", kind, bad) for i, item in enumerate(raw[key]))
-    if "license" in raw:
-        values["license"] = _parse_table(raw["license"], "license", License, bad)
-        _check_length(values["license"].id, _SHORT_TEXT, "license.id", bad)
-        _check_https(values["license"].url, "license.url", bad)
-    for i, f in enumerate(values.get("funding", ())):
-        _check_https(f.url, f"funding[{i}].url", bad)
-        _check_length(f.text, _SHORT_TEXT, f"funding[{i}].text", bad)
-    for i, t in enumerate(values.get("txt", ())):
-        _check_length(t.value, _TXT_VALUE, f"txt[{i}].value", bad)
-        _check_length(t.purpose, _SHORT_TEXT, f"txt[{i}].purpose", bad)
-    for i, b in enumerate(values.get("soundbite", ())):
-        _check_length(b.title, _SHORT_TEXT, f"soundbite[{i}].title", bad)
-    return values
+def invocation_name_from(title: str) -> str:
+    """An invocation name made from a title under Amazon's rules: lowercase letters, numbers spelled out,
+    possessive apostrophes kept, none of the words Amazon forbids. It may still be one word: callers check."""
+    for letter, plain in (("œ", "oe"), ("Œ", "Oe"), ("æ", "ae"), ("Æ", "Ae"), ("ß", "ss"), ("ø", "o"), ("Ø", "O")):
+        title = title.replace(letter, plain)  # letters NFKD does not decompose
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()  # "é" -> "e"
+    text = text.lower().replace("&", " and ").replace("+", " plus ")
+    text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} ", text)
+    words = []
+    for raw in re.split(r"[^a-z']+", text):
+        word = raw.strip("'")
+        if "'" in word and not word.endswith("'s"):
+            word = word.replace("'", "")  # only a possessive keeps its apostrophe
+        if word and word not in _FORBIDDEN_INVOCATION_WORDS:
+            words.append(word)
+    return " ".join(words)

@@ -146,7 +146,7 @@ def build(options: BuildOptions) -> BuildReport:
 
 def _build(options: BuildOptions, base_url: str, cache: Cache) -> BuildReport:
     clock, report = _Stopwatch(), BuildReport()
-    content, voice = clock("read", read_stage, options)
+    content, voice = clock("read", read_stage, options, base_url)
     plan = clock("plan", plan_stage, content, voice, base_url)
     report.warnings = list(content.warnings)
     if options.strict and report.warnings:
@@ -160,8 +160,8 @@ def _build(options: BuildOptions, base_url: str, cache: Cache) -> BuildReport:
     copies = {f.job.path: f.source for f in [*narrated.prompts, *narrated.episodes]
               + [f for files in narrated.sections for f in files]}
     copies.update(clock("books", books_stage, manifest, copies, artwork, cache))
-    outputs = clock("render", render_stage, manifest, artwork, {p: s.stat().st_size for p, s in copies.items()
-                                                                if p.endswith(".epub")})
+    books = {p: s.stat().st_size for p, s in copies.items() if p.endswith(".epub")}
+    outputs = clock("render", render_stage, manifest, artwork, books, cache)
     clock("write", write_atomically, options.out, outputs, copies)
     if cache.size() > DEFAULT_MAX_BYTES:
         cache.prune(int(DEFAULT_MAX_BYTES * 0.8))
@@ -176,8 +176,11 @@ def _build(options: BuildOptions, base_url: str, cache: Cache) -> BuildReport:
     return report
 
 
-def read_stage(options: BuildOptions) -> tuple[Content, Voice]:
-    """The content folder and the voice, checked before anything is written."""
+def read_stage(options: BuildOptions, base_url: str) -> tuple[Content, Voice]:
+    """The content folder and the voice, checked before anything is written; `gentle-steps check`'s findings
+    are the build's errors and warnings."""
+    from gentle_steps.deploy.check import findings_for_build
+
     try:
         content = read_content(options.content)
         if options.skill_endpoint:
@@ -186,6 +189,10 @@ def read_stage(options: BuildOptions) -> tuple[Content, Voice]:
         voice.check()
     except (ContentError, SettingsError, VoiceError) as exc:
         raise BuildError(str(exc)) from None
+    errors, warnings = findings_for_build(content.show, options.content, base_url)
+    if errors:
+        raise BuildError("\n".join(errors))
+    content.warnings += warnings
     return content, voice
 
 
@@ -257,13 +264,17 @@ def books_stage(manifest: Manifest, sources: dict[str, Path], artwork: Artwork, 
         raise BuildError(f"cannot make the EPUB books: {exc}") from None
 
 
-def render_stage(manifest: Manifest, artwork: Artwork, books: dict[str, int]) -> dict[str, bytes]:
-    """Every file computed from the manifest (linking the EPUB ``books``: path -> size), and the artwork."""
+def render_stage(manifest: Manifest, artwork: Artwork, books: dict[str, int], cache: Cache) -> dict[str, bytes]:
+    """Every file computed from the manifest (linking the EPUB ``books``: path -> size), the artwork and the
+    skill's icons."""
+    from gentle_steps.deploy.icons import skill_icon_files
+
     try:
         outputs = render_outputs(manifest, books)
     except ValueError as exc:  # FeedError, an invalid skill package: content problems, named in the message
         raise BuildError(f"cannot make the feed, pages or skill package: {exc}") from None
     outputs[manifest.artwork.path] = artwork.data
+    outputs.update(skill_icon_files(artwork.data, cache, manifest.show.language))
     return outputs
 
 

@@ -18,6 +18,7 @@ from feedgen.feed import FeedGenerator
 from gentle_steps.audio.model import Episode, Manifest
 from gentle_steps.audio.settings import ShowSettings
 from gentle_steps.feed import extensions
+from gentle_steps.feed.checks import category_problem
 from gentle_steps.feed.extensions import Person, SoundbiteTag, Transcript
 from gentle_steps.feed.transcripts import chapters
 
@@ -56,12 +57,14 @@ def publication_time(date: str) -> datetime:
     return day.replace(hour=12, tzinfo=UTC)
 
 
-def episode_guid(show: ShowSettings, episode: Episode) -> str:
+def episode_guid(show: ShowSettings, episode: Episode, base_url: str = "") -> str:
     """The item guid: a UUIDv5 of the show's website and the episode id, so it never changes for the episode.
 
     Independent of ``--base-url``, so moving the audio to another host does not make apps download it again.
+    A show without a website falls back to ``base_url`` (so the guid then follows the host).
     """
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{show.website.rstrip('/')}/#episode:{episode.id}"))
+    home = show.website or base_url
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{home.rstrip('/')}/#episode:{episode.id}"))
 
 
 def clock(ms: int) -> str:
@@ -106,6 +109,10 @@ def build_feed(manifest: Manifest) -> bytes:
         raise FeedError("show description is longer than 4000 bytes (Apple's limit)")
     self_url = feed_url(manifest)
     image = _check_image(manifest.artwork.url if manifest.artwork else "")
+    for category in show.categories:
+        if problem := category_problem(tuple(category)):
+            raise FeedError(f"categories: {problem}")
+    home = show.website or manifest.base_url  # no website yet: the listening pages are the show's home
 
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -114,20 +121,21 @@ def build_feed(manifest: Manifest) -> bytes:
     fg.title(show.title)
     # feedgen uses the *last* link as the RSS channel link, so the self link goes first.
     fg.link(href=self_url, rel="self", type="application/rss+xml")
-    fg.link(href=show.website, rel="alternate")
+    fg.link(href=home, rel="alternate")
     fg.description(show.description)
     fg.language(show.language)
     if show.copyright:
         fg.copyright(show.copyright)
-    fg.generator("Gentle Steps")
-    fg.image(url=image, title=show.title, link=show.website)
+    fg.generator("gentle-steps")
+    fg.image(url=image, title=show.title, link=home)
     newest = max(publication_time(ep.date) for ep in manifest.episodes)
     # feedgen defaults lastBuildDate to now; the content's own newest date keeps the bytes stable.
     fg.lastBuildDate(newest)
     fg.pubDate(newest)
 
     fg.podcast.itunes_author(show.author)
-    fg.podcast.itunes_owner(name=show.owner_name or show.author, email=show.owner_email or None)
+    if show.owner_email:  # feedgen refuses an owner without an email; `check` warns that it is missing
+        fg.podcast.itunes_owner(name=show.owner_name or show.author, email=show.owner_email)
     fg.podcast.itunes_image(image)
     if fg.podcast.itunes_image() != image:
         raise FeedError(f"feedgen refused the artwork url {image!r}")
@@ -205,7 +213,7 @@ def _add_item(fg: FeedGenerator, manifest: Manifest, show: ShowSettings, ep: Epi
     fe = fg.add_entry(order="append")
     fe.title(ep.title)
     fe.link(href=page)
-    fe.guid(episode_guid(show, ep), permalink=False)
+    fe.guid(episode_guid(show, ep, manifest.base_url), permalink=False)
     fe.pubDate(publication_time(ep.date))
     fe.description(show_notes_text(ep))
     fe.content(show_notes_html(ep, page), type="CDATA")

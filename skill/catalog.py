@@ -150,7 +150,7 @@ class Catalog:
     """Episodes oldest first; at least one."""
 
     prompts: tuple[Prompt, ...]
-    """Grounding prompts; at least one."""
+    """Grounding prompts; may be empty (the skill then offers a kind line of its own)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready catalog, keys in a fixed order (a section's episode id is implied by its episode)."""
@@ -366,7 +366,10 @@ def parse_catalog(data: Any, source: str = "catalog") -> Catalog:
             sections=tuple(sections),
         ))
     prompts = []
-    for i, p_raw in enumerate(items(data, "prompts", "catalog")):
+    raw_prompts = data.get("prompts", [])
+    if not isinstance(raw_prompts, list):
+        raise fail("catalog.prompts", "must be a list (it may be empty)")
+    for i, p_raw in enumerate(raw_prompts):
         where = f"prompts[{i}]"
         p_raw = obj(p_raw, where)
         prompts.append(Prompt(text(p_raw, "id", where), text(p_raw, "text", where),

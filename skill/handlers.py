@@ -33,6 +33,7 @@ from ask_sdk_model.interfaces.display import Image, ImageInstance
 from ask_sdk_model.ui import SimpleCard
 from gentle_steps.skill import ssml
 from gentle_steps.skill.catalog import Catalog, Prompt, Section, spoken_form
+from gentle_steps.skill.entities import section_entities_directive
 from gentle_steps.skill.state import StateStore, as_int
 from gentle_steps.skill.tokens import make_token, parse_token, resolve
 
@@ -59,6 +60,8 @@ _CONVERSATIONAL = frozenset({"LaunchRequest", "IntentRequest"})
 
 _CHOICES = "You can ask for a grounding message, hear the list of sections, or play the episode."
 _GOODBYE = "Take care of yourself."
+_NO_PROMPTS = ("Let's take one slow breath together. In, and out. You're doing the best you can, "
+               "and that is enough for now.")
 _SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
@@ -85,6 +88,8 @@ class Turn:
         self.player_offset = as_int(getattr(player, "offset_in_milliseconds", 0))
         # ask-sdk returns the attributes manager's copy as the response's sessionAttributes.
         self.session: dict[str, Any] | None = None
+        # The first request of a session: a Launch, or a one-shot intent ("Alexa, ask ... to ...").
+        self.starts_session = bool(getattr(envelope.session, "new", False))
         if envelope.session is not None:
             self.session = handler_input.attributes_manager.session_attributes
         self.rb = handler_input.response_builder
@@ -188,7 +193,13 @@ class GentleSteps:
         if handler is None:
             log.warning("unsupported request type %r: empty response", turn.type)
             return turn.empty()
-        return handler(turn)
+        response = handler(turn)
+        if turn.starts_session and turn.conversational and response.should_end_session is False:
+            # The section titles for this session (skill/entities.py): the model itself lists none.
+            current = self._current_section(turn)
+            response.directives = [*(response.directives or []),
+                                   section_entities_directive(self.catalog, current.episode_id if current else None)]
+        return response
 
     def intent(self, turn: Turn) -> Response:
         """Route an IntentRequest by name; unknown intents get the fallback hint."""
@@ -213,6 +224,10 @@ class GentleSteps:
 
     def grounding(self, turn: Turn) -> Response:
         """One grounding prompt, never the listener's previous one, then the offer of another."""
+        if not self.catalog.prompts:
+            turn.remember("pending", None)
+            return turn.say(f"{_NO_PROMPTS} You can also hear the list of sections, or play the episode.",
+                            f"{_CHOICES} What would you like?")
         prompt = self._next_prompt(turn)
         if self.catalog.https and prompt.audio_url.lower().startswith("https://"):
             spoken = ssml.audio(prompt.audio_url)

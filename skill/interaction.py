@@ -1,12 +1,13 @@
-"""The Alexa skill package (ASK CLI layout): ``skill.json`` and ``interactionModels/custom/<locale>.json``.
+"""The Alexa skill package (ASK CLI layout): ``skill.json``, ``interactionModels/custom/<locale>.json`` and the
+icons under ``assets/images/``.
 
-Built from the catalog, so the section slot's values and synonyms always match what the skill can play, and
-checked by :func:`check_skill_package`: at least eight varied samples per custom intent, no sample in two intents,
-every section a slot value, example phrases that match samples exactly, and a valid invocation name.
-
-The endpoint in ``skill.json`` is a placeholder unless one is given: point it at a Lambda ARN
-(``arn:aws:lambda:REGION:ACCOUNT:function:NAME``) or at the public https URL of ``gentle-steps serve``'s
-``/alexa`` (then ``sslCertificateType`` says how that URL's certificate is issued).
+The interaction model never depends on the articles: its ``SECTION_NAME`` values are a fixed set
+(``skill/entities.py``) and the real section titles reach Alexa per session as dynamic entities, so a new
+article changes nothing a live skill would have to re-certify. ``skill.json`` takes its name, description,
+keywords and example phrases from show.toml, says the disclaimer once, points at the 108 and 512 px icons the
+build writes, and names an endpoint only when one is known (a Lambda ARN, or the public https URL of
+``gentle-steps serve``'s ``/alexa``). :func:`build_skill_package` refuses a package that breaks Amazon's rules
+(``skill/package_rules.py``).
 """
 
 from __future__ import annotations
@@ -14,17 +15,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gentle_steps.skill.catalog import Catalog, spoken_form
+from gentle_steps.skill.catalog import Catalog
+from gentle_steps.skill.entities import SECTION_SLOT_TYPE, static_section_values
+from gentle_steps.skill.package_rules import check_invocation_name, manifest_problems, model_problems
 
-SECTION_SLOT_TYPE = "SECTION_NAME"
-"""Custom slot type listing the sections."""
+__all__ = ["SECTION_SLOT_TYPE", "build_skill_package", "check_invocation_name", "check_skill_package",
+           "icon_files"]
 
-PLACEHOLDER_ENDPOINT = "https://skill.example.org/alexa"
-"""Endpoint written when none is given; replace it before deploying (see the module docstring)."""
-
-# Amazon refuses these words in invocation names (Alexa Skills Kit, "Choose the invocation name").
-FORBIDDEN_INVOCATION_WORDS = frozenset({"alexa", "amazon", "echo", "skill", "app", "launch", "ask", "tell", "open",
-                                        "load", "begin", "enable", "computer", "skills"})
+ICONS = {"smallIconUri": 108, "largeIconUri": 512}
+"""Manifest icon fields and their pixel sizes (Amazon: 108 x 108 and 512 x 512 PNG)."""
 
 # Phrased as people talk, several per need. Lowercase, no punctuation but apostrophes (Amazon's sample rules).
 SAMPLES: dict[str, list[str]] = {
@@ -56,7 +55,6 @@ SAMPLES: dict[str, list[str]] = {
         "i want to listen to the article",
     ],
     "PlaySectionIntent": [
-        "{section}",
         "play {section}",
         "play the part about {section}",
         "play the section about {section}",
@@ -109,53 +107,17 @@ BUILT_IN_INTENTS = ("AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelInte
 EXAMPLE_UTTERANCES = ("", "a grounding message", "what sections are there")
 """Utterances behind the three example phrases ("" is the launch phrase), in order."""
 
-_SAMPLE_RE = re.compile(r"^(?:[a-z']+|[a-z]\.|\{[A-Za-z_]+\})(?: (?:[a-z']+|[a-z]\.|\{[A-Za-z_]+\}))*$")
-_CONNECTORS = ("to", "for", "about", "if", "whether", "that")
+_DISCLAIMER_HINTS = ("not a substitute", "not emergency", "not therapy", "not medical", "isn't therapy",
+                     "not a replacement")
 
 
-def check_invocation_name(name: str) -> list[str]:
-    """Problems with an invocation name (Amazon's rules: lowercase letters, two or more words, none forbidden)."""
-    problems = []
-    words = name.split()
-    if name != name.lower() or not all(re.fullmatch(r"[a-z.']+", w) for w in words):
-        problems.append(f"invocation name {name!r} must be lowercase letters only")
-    if len(words) < 2:
-        problems.append(f"invocation name {name!r} must have at least two words")
-    if forbidden := sorted(set(words) & FORBIDDEN_INVOCATION_WORDS):
-        problems.append(f"invocation name {name!r} uses a word Amazon forbids: {', '.join(forbidden)}")
-    return problems
-
-
-def section_values(catalog: Catalog) -> list[dict[str, Any]]:
-    """Slot type values: one per section (newest episode first wins a shared title), synonyms never repeated.
-
-    Names are placed before any synonym, so one section's synonym can never push out another's title.
-    """
-    chosen = []
-    taken: set[str] = set()
-    for episode in reversed(catalog.episodes):
-        for section in episode.sections:
-            name = spoken_form(section.title)
-            if name and name not in taken:
-                taken.add(name)
-                chosen.append((episode, section, name))
-    values: list[dict[str, Any]] = []
-    for episode, section, name in chosen:
-        synonyms = []
-        for synonym in section.synonyms:
-            if synonym not in taken:
-                taken.add(synonym)
-                synonyms.append(synonym)
-        # Section ids are unique within an episode only ("introduction" recurs), so the value id names both.
-        value: dict[str, Any] = {"id": f"{episode.id}.{section.id}", "name": {"value": name}}
-        if synonyms:
-            value["name"]["synonyms"] = synonyms
-        values.append(value)
-    return values
+def icon_files(locale: str) -> dict[int, str]:
+    """Icon size -> path inside ``skill-package/`` (the ASK CLI's ``assets/images`` layout)."""
+    return {size: f"assets/images/{locale}_{field}.png" for field, size in ICONS.items()}
 
 
 def build_interaction_model(catalog: Catalog) -> dict[str, Any]:
-    """The interaction model for ``catalog``'s invocation name and sections."""
+    """The interaction model for ``catalog``'s invocation name; the same for any set of articles."""
     intents: list[dict[str, Any]] = []
     for name, samples in SAMPLES.items():
         intent: dict[str, Any] = {"name": name, "samples": list(samples)}
@@ -168,7 +130,7 @@ def build_interaction_model(catalog: Catalog) -> dict[str, Any]:
             "languageModel": {
                 "invocationName": catalog.show.invocation_name,
                 "intents": intents,
-                "types": [{"name": SECTION_SLOT_TYPE, "values": section_values(catalog)}],
+                "types": [{"name": SECTION_SLOT_TYPE, "values": static_section_values()}],
                 "modelConfiguration": {"fallbackIntentSensitivity": {"level": "LOW"}},
             }
         }
@@ -188,30 +150,55 @@ def example_phrases(invocation_name: str) -> list[str]:
     return phrases
 
 
+def description_with_disclaimer(description: str, disclaimer: str) -> str:
+    """The store description: the show's own, without sentences that already say "not a substitute" or
+    "not emergency help" (the disclaimer says it), then the disclaimer once."""
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(description.split()))
+    kept = [s for s in sentences if not any(hint in s.lower() for hint in _DISCLAIMER_HINTS)]
+    body = " ".join(kept).strip()
+    return f"{body}\n\n{disclaimer}".strip() if disclaimer else body
+
+
+def keywords_for(show: dict[str, Any], title: str) -> list[str]:
+    """Store keywords: show.toml's ``keywords``, else the title and the Apple categories, lowercased."""
+    words = list(show.get("keywords") or [])
+    if not words:
+        words = [title] + [name for category in show.get("categories", []) for name in category] + ["grounding"]
+    unique: dict[str, str] = {}
+    for word in words:
+        unique.setdefault(" ".join(word.lower().replace("&", "and").split()), word)
+    return list(unique)[:30]
+
+
 def build_manifest(catalog: Catalog, show: dict[str, Any], endpoint: str | None = None) -> dict[str, Any]:
-    """``skill.json`` for the show; ``endpoint`` is a Lambda ARN or an https URL (default: a placeholder)."""
+    """``skill.json`` for the show; ``endpoint`` is a Lambda ARN or an https URL, and left out when unknown."""
     locale = show.get("language") or catalog.show.language
+    title = show.get("title") or catalog.show.title
     disclaimer = show.get("disclaimer") or catalog.show.disclaimer
-    description = (show.get("description") or catalog.show.title).strip()
-    if disclaimer and disclaimer not in description:
-        description = f"{description}\n\n{disclaimer}"
-    summary = (show.get("subtitle") or show.get("description") or catalog.show.title).strip()[:160]
+    description = description_with_disclaimer(show.get("description") or title, disclaimer)
+    summary = (show.get("subtitle") or description.split("\n")[0]).strip()
     info: dict[str, Any] = {
-        "name": show.get("title") or catalog.show.title,
-        "summary": summary,
+        "name": title[:50],
+        "summary": summary if len(summary) <= 160 else summary[:159].rsplit(" ", 1)[0] + "\u2026",
         "description": description[:4000],
         "examplePhrases": example_phrases(catalog.show.invocation_name),
-        "keywords": ["grounding", "calm", "relationships", "trust", "betrayal", "readings"],
+        "keywords": keywords_for(show, title),
     }
-    artwork = catalog.show.artwork_url
-    if artwork.lower().startswith("https://"):
-        info["smallIconUri"] = artwork
-        info["largeIconUri"] = artwork
-    uri = endpoint or PLACEHOLDER_ENDPOINT
-    endpoint_spec: dict[str, Any] = {"uri": uri}
-    if not uri.startswith("arn:"):
-        endpoint_spec["sslCertificateType"] = "Trusted"
-    country = locale.split("-")[1] if "-" in locale else "US"
+    for (field, _size), path in zip(ICONS.items(), icon_files(locale).values(), strict=True):
+        # On https the store fetches the icon from dist/; otherwise the ASK CLI uploads it from the package.
+        info[field] = f"{catalog.base_url}skill-package/{path}" if catalog.https else f"file://{path}"
+    custom: dict[str, Any] = {"interfaces": [{"type": "AUDIO_PLAYER"}]}
+    if endpoint:
+        custom["endpoint"] = {"uri": endpoint}
+        if not endpoint.startswith("arn:"):
+            custom["endpoint"]["sslCertificateType"] = "Trusted"
+    urls = {field: show[key] for key, field in (("privacy_url", "privacyPolicyUrl"), ("terms_url", "termsOfUseUrl"))
+            if show.get(key)}
+    country = show.get("country") or (locale.split("-")[1] if "-" in locale else "US")
+    privacy: dict[str, Any] = {"allowsPurchases": False, "usesPersonalInfo": False, "isChildDirected": False,
+                               "isExportCompliant": True, "containsAds": False}
+    if urls:
+        privacy["locales"] = {locale: urls}
     return {
         "manifest": {
             "manifestVersion": "1.0",
@@ -226,16 +213,8 @@ def build_manifest(catalog: Catalog, show: dict[str, Any], endpoint: str | None 
                     "now' for crisis resources. The skill stores only a playback position per device and the last "
                     "grounding prompt per user."),
             },
-            "privacyAndCompliance": {
-                "allowsPurchases": False,
-                "usesPersonalInfo": False,
-                "isChildDirected": False,
-                "isExportCompliant": True,
-                "containsAds": False,
-                "locales": {locale: {"privacyPolicyUrl": show.get("privacy_url", ""),
-                                     "termsOfUseUrl": show.get("terms_url", "")}},
-            },
-            "apis": {"custom": {"endpoint": endpoint_spec, "interfaces": [{"type": "AUDIO_PLAYER"}]}},
+            "privacyAndCompliance": privacy,
+            "apis": {"custom": custom},
         }
     }
 
@@ -250,7 +229,8 @@ def _sorted(data: Any) -> Any:
 
 
 def build_skill_package(catalog: Catalog, show: dict[str, Any], endpoint: str | None = None) -> dict[str, Any]:
-    """The skill package files (relative path -> JSON-ready object; deterministic) for a catalog and the show.
+    """The skill package's JSON files (relative path -> JSON-ready object; deterministic) for a catalog and the
+    show. The icons (:func:`icon_files`) are images the build writes beside them.
 
     Raises ``ValueError`` naming every problem :func:`check_skill_package` finds.
     """
@@ -259,78 +239,16 @@ def build_skill_package(catalog: Catalog, show: dict[str, Any], endpoint: str | 
         "skill.json": _sorted(build_manifest(catalog, show, endpoint)),
         f"interactionModels/custom/{locale}.json": _sorted(build_interaction_model(catalog)),
     }
-    problems = check_skill_package(files, catalog)
+    problems = check_skill_package(files)
     if problems:
         raise ValueError("skill package is not valid: " + "; ".join(problems))
     return files
 
 
-def check_skill_package(files: dict[str, Any], catalog: Catalog) -> list[str]:
-    """Every problem with a built package: samples, slot values, example phrases, invocation name."""
-    problems: list[str] = []
-    manifest = files["skill.json"]["manifest"]
+def check_skill_package(files: dict[str, Any]) -> list[str]:
+    """Every problem with a built package under Amazon's rules (``skill/package_rules.py``)."""
     models = [p for p in files if p.startswith("interactionModels/custom/")]
     if len(models) != 1:
         return ["expected exactly one interaction model"]
     language = files[models[0]]["interactionModel"]["languageModel"]
-    invocation = language["invocationName"]
-    problems += check_invocation_name(invocation)
-
-    seen: dict[str, str] = {}
-    all_samples: set[str] = set()
-    slot_types = {t["name"]: t for t in language.get("types", [])}
-    for intent in language["intents"]:
-        samples = intent.get("samples", [])
-        slot_names = {s["name"] for s in intent.get("slots", [])}
-        if not intent["name"].startswith("AMAZON.") and len(set(samples)) < 8:
-            problems.append(f"{intent['name']} has fewer than eight sample utterances")
-        for slot in intent.get("slots", []):
-            if not slot["type"].startswith("AMAZON.") and slot["type"] not in slot_types:
-                problems.append(f"{intent['name']}: slot type {slot['type']} is not defined")
-        for sample in samples:
-            key = " ".join(sample.lower().split())
-            if key in seen and seen[key] != intent["name"]:
-                problems.append(f"sample {sample!r} is in both {seen[key]} and {intent['name']}")
-            elif key in seen:
-                problems.append(f"sample {sample!r} is repeated in {intent['name']}")
-            seen[key] = intent["name"]
-            all_samples.add(key)
-            if not _SAMPLE_RE.match(sample):
-                problems.append(f"{intent['name']}: sample {sample!r} has characters Alexa does not accept")
-            for ref in re.findall(r"\{([A-Za-z_]+)\}", sample):
-                if ref not in slot_names:
-                    problems.append(f"{intent['name']}: sample {sample!r} names an undeclared slot {ref}")
-
-    values = slot_types.get(SECTION_SLOT_TYPE, {}).get("values", [])
-    names = {v["name"]["value"] for v in values}
-    spoken: list[str] = [n for v in values for n in [v["name"]["value"], *v["name"].get("synonyms", [])]]
-    if len(spoken) != len(set(spoken)):
-        problems.append("a section name or synonym is listed twice")
-    for episode in catalog.episodes:
-        for section in episode.sections:
-            if spoken_form(section.title) not in names:
-                problems.append(f"section {section.title!r} is not a value of {SECTION_SLOT_TYPE}")
-
-    for info in manifest["publishingInformation"]["locales"].values():
-        for phrase in info.get("examplePhrases", []):
-            if not _phrase_matches(phrase, invocation, all_samples):
-                problems.append(f"example phrase {phrase!r} does not match a sample utterance")
-    return problems
-
-
-def _phrase_matches(phrase: str, invocation: str, samples: set[str]) -> bool:
-    """Whether an example phrase is "Alexa, open <name>" or "Alexa, ask <name> [connector] <sample>"."""
-    if not phrase.startswith("Alexa, "):
-        return False
-    rest = phrase[len("Alexa, "):]
-    if rest in (f"open {invocation}", f"start {invocation}", f"launch {invocation}"):
-        return True
-    for verb in ("ask", "tell"):
-        prefix = f"{verb} {invocation} "
-        if rest.startswith(prefix):
-            utterance = rest[len(prefix):]
-            if utterance in samples:
-                return True
-            first, _, remainder = utterance.partition(" ")
-            return first in _CONNECTORS and remainder in samples
-    return False
+    return model_problems(language) + manifest_problems(files["skill.json"]["manifest"], language)

@@ -40,9 +40,17 @@ def test_errors_name_the_file_and_the_field(tmp_path):
     with pytest.raises(CatalogError, match=r"episodes\[0\]\.sections\[2\]\.audio_url"):
         parse_catalog(data, "x.json")
     data = json.loads(json.dumps(DATA))
+    data["prompts"] = "none"
+    with pytest.raises(CatalogError, match=r"x.json: catalog\.prompts must be a list"):
+        parse_catalog(data, "x.json")
+
+
+def test_a_catalog_without_prompts_is_valid():
+    data = json.loads(json.dumps(DATA))
     data["prompts"] = []
-    with pytest.raises(CatalogError, match="prompts must be a non-empty list"):
-        parse_catalog(data)
+    assert parse_catalog(data).prompts == ()
+    del data["prompts"]
+    assert parse_catalog(data).prompts == ()
 
 
 def test_find_section_matches_titles_synonyms_and_key_words():
