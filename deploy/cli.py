@@ -31,7 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--skill-endpoint", default=None,
                        help="Alexa endpoint for skill-package/skill.json: a Lambda ARN or https URL (show.toml: skill_endpoint)")
     build.add_argument("--cache", default=None, help="synthesis cache folder (default: .cache/gentle-steps)")
+    build.add_argument("--proof", action="store_true", help="after the build, proof-listen it (see proof)")
     build.set_defaults(module="gentle_steps.deploy.pipeline")
+
+    proof = sub.add_parser("proof", help="proof-listen dist/: where a recognizer hears something else (dist/proof/)")
+    proof.add_argument("--dist", default="dist", help="built output to listen to (default: dist)")
+    proof.add_argument("--content", default="content", help="content folder, for its lexicon (default: content)")
+    proof.set_defaults(module="gentle_steps.deploy.proof")
 
     serve = sub.add_parser("serve", help="serve dist/ and the Alexa skill (POST /alexa) on loopback")
     serve.add_argument("--dist", default="dist", help="built output to serve (default: dist)")
@@ -65,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     module = import_module(args.module)
     try:
-        return int(module.run(args) or 0)
+        status = int(module.run(args) or 0)
+        if status == 0 and getattr(args, "proof", False):  # build --proof: listen to what was just built
+            status = import_module("gentle_steps.deploy.proof").run(args)
+        return status
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `| head`)
         sys.stderr.close()
         return 0
