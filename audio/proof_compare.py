@@ -250,8 +250,8 @@ def suggest(misses: list[tuple[str, str, str]], uses: list[tuple[str, LexiconUse
         keys = {key for key, u in uses if u == use} & set().union(*(by_word.get(t, set()) for t in tokens))
         if keys:
             instead = sum((heard[t] for t in tokens), Counter())
-            found.append(Suggestion(use.word, use.entry, f"check this lexicon entry: misheard in {len(keys)} "
-                                    f"of the sentences it is applied in", len(keys),
+            found.append(Suggestion(use.word, use.entry, f"check this lexicon entry: its word was misheard in "
+                                    f"{len(keys)} sentence(s) it applies to", len(keys),
                                     [h for h, _ in instead.most_common()]))
     for word, keys in by_word.items():
         consistent = keys >= occurrences.get(word, keys) or heard[word].most_common(1)[0][1] >= REPEATED
