@@ -30,6 +30,7 @@ ASSETS = ("proof.js", "proof.css")
 class _SectionView:
     proof: SectionProof
     title: str
+    label: str
     anchor: str
     number: int
     href: str
@@ -80,11 +81,15 @@ def _views(report: ProofReport, manifest: Manifest) -> list[_EpisodeView]:
     episodes, number = [], 0
     for ep in report.episodes:
         sections = []
+        episode_title = titles.get(ep.id, ep.title)
         for sec in ep.sections:
             number += 1
-            sections.append(_SectionView(sec, sec.title or "Introduction", f"section-{ep.id}-{sec.id}", number,
+            title = sec.title or "Introduction"
+            # In the summary table, sections of several episodes (each with an "Introduction") need the episode.
+            label = f"{episode_title}: {title}" if len(report.episodes) > 1 else title
+            sections.append(_SectionView(sec, title, label, f"section-{ep.id}-{sec.id}", number,
                                          relative(sec.audio, PAGE_DIR), ranked(sec.sentences)))
-        episodes.append(_EpisodeView(titles.get(ep.id, ep.title), f"episode-{ep.id}", sections))
+        episodes.append(_EpisodeView(episode_title, f"episode-{ep.id}", sections))
     return episodes
 
 
