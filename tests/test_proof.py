@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,24 @@ def test_proof_without_the_extra_names_it_in_one_line(tmp_path):
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
     assert "gentle-steps[proof]" in result.stderr and "faster_whisper" in result.stderr
+
+
+def test_proof_of_an_unreadable_manifest_is_one_line_and_exit_2(tmp_path, capsys):
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    status, out = _cli(["proof", "--dist", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and str(tmp_path / "manifest.json") in err
+    assert not (tmp_path / "proof").exists()
+
+
+def test_proof_with_a_section_file_missing_names_it_and_writes_nothing(tone_dist, tmp_path, capsys):
+    dist = tmp_path / "dist"
+    shutil.copytree(tone_dist, dist)
+    missing = dist / _manifest(dist).episodes[0].sections[-1].audio.path
+    missing.unlink()
+    status, out = _cli(["proof", "--dist", str(dist)])
+    err = capsys.readouterr().err
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and str(missing) in err
+    assert not (dist / "proof").exists()
