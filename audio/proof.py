@@ -238,14 +238,20 @@ def _suggestions(sections: list[SectionProof], lexicon: Mapping[str, str]) -> li
     return suggest(misses, uses, occurrences, spoken)
 
 
+_ADVICE = {
+    "add": "If the voice said it wrong, add {entry} to the lexicon.",
+    "check": "Check the lexicon entry {entry}: its word was not heard here.",
+}
+
+
 def _attach(sections: list[SectionProof], suggestions: list[Suggestion]) -> None:
     """Each flagged sentence gets the suggestions that concern its missed words."""
     for sec in sections:
         for s in sec.sentences:
             missed = {w for c in s.changes for w in c.expected.split()}
-            lines = [f"{sug.entry} ({sug.reason})" for sug in suggestions
+            lines = [_ADVICE[sug.action].format(entry=sug.entry) for sug in suggestions
                      if set(normalize(sug.word)) & missed]
-            s.suggestion = "; ".join(lines)
+            s.suggestion = " ".join(lines)
 
 
 def proof_manifest(manifest: Manifest, dist: Path, lexicon: Mapping[str, str] | None = None,

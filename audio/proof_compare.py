@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from gentle_steps.audio.proof_report import Change, Suggestion
+from gentle_steps.audio.proof_report import Change, Suggestion, plural
 
 _MAX_JOIN = 4
 """Longest run of words (on either side) that may match a run on the other side letter for letter."""
@@ -250,15 +250,15 @@ def suggest(misses: list[tuple[str, str, str]], uses: list[tuple[str, LexiconUse
         keys = {key for key, u in uses if u == use} & set().union(*(by_word.get(t, set()) for t in tokens))
         if keys:
             instead = sum((heard[t] for t in tokens), Counter())
-            found.append(Suggestion(use.word, use.entry, f"check this lexicon entry: its word was misheard in "
-                                    f"{len(keys)} sentence(s) it applies to", len(keys),
-                                    [h for h, _ in instead.most_common()]))
+            found.append(Suggestion(use.word, "check", use.entry,
+                                    f"its word was misheard in {plural(len(keys), 'sentence')} it applies to",
+                                    len(keys), [h for h, _ in instead.most_common()]))
     for word, keys in by_word.items():
         consistent = keys >= occurrences.get(word, keys) or heard[word].most_common(1)[0][1] >= REPEATED
         if len(keys) < REPEATED or word in entry_words or not consistent:
             continue
         written = _original_word(word, spoken_texts)
         entry = f"{toml_key(written)} = {toml_string(_guess_respelling(written))}"
-        found.append(Suggestion(written, entry, f"misheard in {len(keys)} sentences", len(keys),
+        found.append(Suggestion(written, "add", entry, f"misheard in {plural(len(keys), 'sentence')}", len(keys),
                                 [h for h, _ in heard[word].most_common()]))
     return sorted(found, key=lambda s: (-s.sentences, s.word.lower()))

@@ -17,6 +17,11 @@ class ProofReportError(ValueError):
     """``report.json`` is of another schema version or malformed."""
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 sentence``, ``2 sentences``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def rate(missed: int, words: int) -> float:
     """Share of words missed, rounded for stable JSON (0.0 when there are no words)."""
     return round(missed / words, 4) if words else 0.0
@@ -86,7 +91,7 @@ class SentenceProof:
     """Lexicon entries applied in this sentence, as TOML lines (``Gottman = "Gott man"``)."""
 
     suggestion: str = ""
-    """What to try, when there is something to try (a lexicon entry to add or to check)."""
+    """What to try, in words, when there is something to try (a lexicon entry to add or to check)."""
 
 
 @dataclass
@@ -160,12 +165,16 @@ class Suggestion:
     word: str
     """The word as written in the spoken text."""
 
+    action: str
+    """``add`` (a new entry for a word misheard again and again) or ``check`` (an existing entry whose word
+    was not heard where it applies: its respelling may be wrong)."""
+
     entry: str
     """The TOML line to put under ``[words]`` in the lexicon (``LMFT = "L M F T"``); for a word whose
     sound cannot be guessed, the respelling is left as ``"..."`` for the author to write."""
 
     reason: str
-    """Why: how often it was misheard, or which existing entry to check."""
+    """Why, in words: how often and how it was misheard."""
 
     sentences: int
     """Number of sentences where the word was misheard."""

@@ -85,7 +85,7 @@ def test_a_wrong_lexicon_entry_flags_exactly_its_sentence(wrong_lexicon_proof):
     entry = f'{word} = "{respelling}"'
     assert sentence.lexicon == [entry]
     assert entry in sentence.suggestion
-    assert [s.entry for s in report.suggestions] == [entry]
+    assert [(s.action, s.entry) for s in report.suggestions] == [("check", entry)]
     assert out.strip().splitlines()[-1].startswith("Proof-listened 1 section(s)")
 
 

@@ -75,8 +75,8 @@ def _misses(word: str, heard: list[str]) -> list[tuple[str, str, str]]:
 def test_suggest_an_entry_for_an_acronym_misheard_the_same_way_twice():
     found = suggest(_misses("lmft", ["elemefty", "elemefty"]), [],
                     {"lmft": {"s0", "s1", "s2"}}, ["See an LMFT today.", "An LMFT listens."])
-    assert [(s.word, s.entry, s.sentences, s.heard) for s in found] == [
-        ("LMFT", 'LMFT = "L M F T"', 2, ["elemefty"])]
+    assert [(s.word, s.action, s.entry, s.sentences, s.heard) for s in found] == [
+        ("LMFT", "add", 'LMFT = "L M F T"', 2, ["elemefty"])]
 
 
 def test_suggest_a_number_digit_by_digit_when_missed_everywhere():
@@ -103,8 +103,8 @@ def test_no_suggestion_for_a_word_missed_once():
 def test_suggest_checking_a_lexicon_entry_whose_word_was_missed():
     use = LexiconUse("shoulders", "zorp blee")
     found = suggest(_misses("shoulders", ["zord bleed"]), [("s0", use)], {"shoulders": {"s0"}}, [])
-    assert [(s.entry, s.sentences) for s in found] == [('shoulders = "zorp blee"', 1)]
-    assert found[0].reason.startswith("check this lexicon entry")
+    assert [(s.action, s.entry, s.sentences) for s in found] == [("check", 'shoulders = "zorp blee"', 1)]
+    assert found[0].reason == "its word was misheard in 1 sentence it applies to"
 
 
 # --- Placing heard words -----------------------------------------------------------------------------------

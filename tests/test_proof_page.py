@@ -55,7 +55,8 @@ def report(manifest) -> ProofReport:
                                    "compute_type": "int8", "beam_size": 2},
                        normalizer="n", words=200, missed=2, inserted=0, miss_rate=0.01, sentences=20, flagged=2,
                        audio_ms=1000, episodes=episodes,
-                       suggestions=[Suggestion("LMFT", 'LMFT = "L M F T"', "misheard in 2 sentences", 2, [HOSTILE])])
+                       suggestions=[Suggestion("LMFT", "add", 'LMFT = "L M F T"', "misheard in 2 sentences", 2,
+                                               [HOSTILE])])
 
 
 def test_page_escapes_article_and_heard_text(report, manifest):
