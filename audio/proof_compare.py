@@ -17,12 +17,20 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from gentle_steps.audio.proof_report import Change, Suggestion, plural
 
 _MAX_JOIN = 4
 """Longest run of words (on either side) that may match a run on the other side letter for letter."""
+
+_JOIN_CELLS = 40_000
+"""Above this many word pairs (about 200 by 200 words) runs are not joined: plain edit distance is enough."""
+
+_MAX_CELLS = 250_000
+"""Above this many word pairs (a runaway sentence), difflib's matcher replaces the edit distance, so time
+and memory stay bounded whatever the input."""
 
 REPEATED = 2
 """A word misheard in this many sentences or more gets a suggested lexicon entry."""
@@ -119,18 +127,30 @@ def align(ref: list[str], hyp: list[str]) -> list[Step]:
     join to the same string, cost 0. Ties prefer equal, then substitution, then deletion.
     """
     n, m = len(ref), len(hyp)
+    if n * m > _MAX_CELLS:
+        return _align_roughly(ref, hyp)
+    max_join = _MAX_JOIN if n * m <= _JOIN_CELLS else 1
     inf = n + m + 1
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, str] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0
+    # Letters before each position: runs can only join to the same string if their lengths agree.
+    ref_at, hyp_at = [0], [0]
+    for word in ref:
+        ref_at.append(ref_at[-1] + len(word))
+    for word in hyp:
+        hyp_at.append(hyp_at[-1] + len(word))
     for i in range(n + 1):
         for j in range(m + 1):
             if i == 0 and j == 0:
                 continue
             best, step = inf, None
-            for k in range(1, min(_MAX_JOIN, i) + 1):
-                for length in range(1, min(_MAX_JOIN, j) + 1):
-                    if cost[i - k][j - length] < best and "".join(ref[i - k:i]) == "".join(hyp[j - length:j]):
+            joinable = i and j and ref[i - 1][-1] == hyp[j - 1][-1]
+            for k in range(1, min(max_join, i) + 1 if joinable else 1):
+                for length in range(1, min(max_join, j) + 1):
+                    if (cost[i - k][j - length] < best
+                            and ref_at[i] - ref_at[i - k] == hyp_at[j] - hyp_at[j - length]
+                            and "".join(ref[i - k:i]) == "".join(hyp[j - length:j])):
                         best, step = cost[i - k][j - length], (k, length, "equal")
             if i and j and cost[i - 1][j - 1] + 1 < best:
                 best, step = cost[i - 1][j - 1] + 1, (1, 1, "substitute")
@@ -146,6 +166,20 @@ def align(ref: list[str], hyp: list[str]) -> list[Step]:
         steps.append(Step(op, tuple(ref[i - k:i]), tuple(hyp[j - length:j])))
         i, j = i - k, j - length
     return steps[::-1]
+
+
+def _align_roughly(ref: list[str], hyp: list[str]) -> list[Step]:
+    """difflib's alignment as steps: not always the cheapest, but near-linear for long inputs."""
+    steps: list[Step] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ref, hyp, autojunk=False).get_opcodes():
+        if tag == "equal":
+            steps += [Step("equal", (w,), (w,)) for w in ref[i1:i2]]
+            continue
+        pairs = min(i2 - i1, j2 - j1)
+        steps += [Step("substitute", (ref[i1 + k],), (hyp[j1 + k],)) for k in range(pairs)]
+        steps += [Step("delete", (w,), ()) for w in ref[i1 + pairs:i2]]
+        steps += [Step("insert", (), (w,)) for w in hyp[j1 + pairs:j2]]
+    return steps
 
 
 @dataclass

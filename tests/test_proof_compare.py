@@ -49,6 +49,15 @@ def test_align_steps(ref, hyp, ops):
     assert [w for s in steps for w in s.hyp] == hyp.split()
 
 
+@pytest.mark.parametrize("size", [150, 300, 1500])
+def test_long_sentences_align_in_bounded_time(size):
+    ref = [f"w{i}" for i in range(size)]
+    hyp = ref[:size // 3] + ["x"] + ref[size // 3 + 1:-5]
+    steps = align(ref, hyp)
+    assert [w for s in steps for w in s.ref] == ref and [w for s in steps for w in s.hyp] == hyp
+    assert sum(s.op != "equal" for s in steps) == 6  # one substitution, five deletions
+
+
 @pytest.mark.parametrize(("spoken", "lexicon", "expected", "entries"), [
     ("Ask Dr. Gott man about it.", {"Gottman": "Gott man"}, "Ask Dr. Gottman about it.", ['Gottman = "Gott man"']),
     ("An L M F T can help.", {"LMFT": "L M F T"}, "An LMFT can help.", ['LMFT = "L M F T"']),
