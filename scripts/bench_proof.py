@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,15 +37,19 @@ def build(tmp: Path) -> Path:
     return dist
 
 
-def time_proof(dist: Path, content: Path) -> float:
-    """Wall-clock seconds of one ``gentle-steps proof`` run."""
+def time_proof(dist: Path, content: Path) -> tuple[float, float]:
+    """Wall-clock seconds of one ``gentle-steps proof`` run, and the CPU seconds it used (user + system, its
+    ffmpeg children included): on a shared machine the CPU figure says what the run costs when wall time
+    is inflated by others' work."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run([*GENTLE_STEPS, "proof", "--dist", str(dist), "--content", str(content)],
                             capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         sys.exit(f"bench_proof: gentle-steps proof failed: {result.stderr.strip()}")
-    return seconds
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> int:
@@ -64,9 +70,11 @@ def main() -> int:
         if args.dist:  # never write proof/ into the caller's build
             shutil.copytree(dist, Path(tmp) / "dist")
             dist = Path(tmp) / "dist"
-        times = [time_proof(dist, ROOT / "content") for _ in range(max(1, args.runs))]
+        runs = [time_proof(dist, ROOT / "content") for _ in range(max(1, args.runs))]
         report = json.loads((dist / "proof" / "report.json").read_text(encoding="utf-8"))
+    times = [wall for wall, _ in runs]
     seconds = statistics.median(times)
+    cpu = statistics.median(cpu for _, cpu in runs)
     audio = report["audio_ms"] / 1000
     ratio = seconds / audio
     rec = report["recognizer"]
@@ -74,6 +82,8 @@ def main() -> int:
           f"{rec['compute_type']}, beam {rec['beam_size']}), sample of {audio:.0f} s of audio:")
     print(f"  gentle-steps proof, whole command: {seconds:.1f} s (runs: {', '.join(f'{t:.1f}' for t in times)})")
     print(f"  ratio to the audio's length: {ratio:.2f}x (target <= {TARGET}x, {'met' if ratio <= TARGET else 'NOT met'})")
+    print(f"  CPU time: {cpu:.1f} s ({cpu / audio:.2f}x the audio's length; on {os.cpu_count()} core(s) at best "
+          f"{cpu / (os.cpu_count() or 1) / audio:.2f}x wall)")
     print(f"  words missed: {report['missed']} of {report['words']} ({report['miss_rate'] * 100:.1f}%), "
           f"sentences flagged: {report['flagged']} of {report['sentences']}")
     return 0
