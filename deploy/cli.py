@@ -12,7 +12,6 @@ import difflib
 import os
 import re
 import sys
-from importlib import import_module
 from pathlib import Path
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080/"
@@ -90,7 +89,7 @@ def _add_init(sub) -> None:
     init.add_argument("--language", default="en-US", help="BCP 47 language, e.g. en-GB (default: en-US)")
     init.add_argument("--country", help="two-letter country of your listeners (default: from --language)")
     init.add_argument("--invocation-name", help="what people say to Alexa (default: made from the title)")
-    init.set_defaults(module="gentle_steps.deploy.init")
+    init.set_defaults(run=_run_init)
 
 
 def _add_check(sub) -> None:
@@ -105,7 +104,7 @@ def _add_check(sub) -> None:
     check.add_argument("--skill-endpoint", default=None, help="as for build: a Lambda ARN or https URL")
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
     check.add_argument("--strict", action="store_true", help="treat warnings as failures (exit 1)")
-    check.set_defaults(module="gentle_steps.deploy.check", folder=("content", "content folder not found"))
+    check.set_defaults(run=_run_check, folder=("content", "content folder not found"))
 
 
 def _add_build(sub) -> None:
@@ -121,12 +120,65 @@ def _add_build(sub) -> None:
     build.add_argument("--voice", default=None, choices=VOICES,
                        help="narration engine: piper (offline; show.toml's default), gtts (needs internet) or tone "
                             "(silent test engine)")
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="narration threads (default: one per core)")
     build.add_argument("--strict", action="store_true", help="treat warnings as failures")
     build.add_argument("--skill-endpoint", default=None,
                        help="Alexa endpoint for skill-package/skill.json: a Lambda ARN or https URL (show.toml: skill_endpoint)")
     build.add_argument("--cache", default=None, help="synthesis cache folder (default: .cache/gentle-steps)")
-    build.set_defaults(module="gentle_steps.deploy.pipeline", folder=("content", "content folder not found"))
+    build.add_argument("--proof", action="store_true", help="after the build, proof-listen it (see proof)")
+    build.set_defaults(run=_run_build, folder=("content", "content folder not found"))
+
+
+def _add_proof(sub) -> None:
+    proof = _command(sub, "proof", "proof-listen dist/: where a recognizer hears something else (dist/proof/)",
+                     "An offline speech recognizer listens to every narrated section and lists the sentences it\n"
+                     "heard differently, with a suggested lexicon entry; needs the proof extra (./scripts/setup proof).",
+                     "gentle-steps proof\ngentle-steps proof --dist dist --content my-show")
+    proof.add_argument("--dist", default="dist", help="built output to listen to (default: dist)")
+    proof.add_argument("--content", default="content", help="content folder, for its lexicon (default: content)")
+    proof.set_defaults(run=_run_proof, folder=("dist", "no such folder"))
+
+
+def _add_cache(sub) -> None:
+    cache = _command(sub, "cache", "show or trim the synthesis cache (least recently used first)",
+                     "The cache keeps every narrated sentence and encoded file, so a rebuild redoes only what\n"
+                     "changed. A build trims it to 8 GB when it passes 10 GB; prune trims it now.",
+                     "gentle-steps cache size\ngentle-steps cache prune --max-size 2G")
+    cache.add_argument("action", choices=("size", "prune"), help="size: print it; prune: trim it to --max-size")
+    cache.add_argument("--content", default="content", help="content folder beside the cache (default: content)")
+    cache.add_argument("--cache", default=None, help="cache folder (default: .cache/gentle-steps)")
+    cache.add_argument("--max-size", default=None, help="prune to this size, e.g. 2G (default: 10G)")
+    cache.set_defaults(run=_run_cache)
+
+
+def _add_import(sub) -> None:
+    importer = _command(sub, "import", "bring articles in from a blog's feed, a WordPress export, a sitemap or pages",
+                        "Write each article into content/articles/ with its title, date and link kept; run it again\n"
+                        "to bring in only what is new or changed (a file you edited by hand is never overwritten).",
+                        "gentle-steps import https://my-practice.example/feed/\n"
+                        "gentle-steps import export.xml --since 2024-01-01 --dry-run")
+    importer.add_argument("sources", nargs="+", metavar="SOURCE",
+                          help="RSS/Atom feed, WordPress export (WXR), sitemap, or article page: URL or file")
+    importer.add_argument("--content", default="content", help="content folder (default: content)")
+    importer.add_argument("--since", default="", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
+    importer.add_argument("--limit", type=int, default=None, metavar="N", help="at most N articles, newest first")
+    importer.add_argument("--max-pages", type=int, default=200, metavar="N", help="at most N requests (default: 200)")
+    importer.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    importer.set_defaults(run=_run_import)
+
+
+def _add_voices(sub) -> None:
+    voices = _command(sub, "voices", "list Piper voices, or install one once (the build never downloads)",
+                      "List the voices of the Piper catalog, or download one into the voices folder, checked.",
+                      "gentle-steps voices list --language en\ngentle-steps voices add en_US-lessac-high")
+    voices.set_defaults(run=_run_voices)
+    action = voices.add_subparsers(dest="voices_command", required=True, metavar="ACTION", parser_class=_Parser)
+    listing = action.add_parser("list", help="the catalog's voices: language, quality, size, sample rate, installed")
+    listing.add_argument("--language", default=None, help="only this language: en, en_US, en_GB...")
+    listing.add_argument("--refresh", action="store_true", help="download the current catalog first (needs internet)")
+    adding = action.add_parser("add", help="download a voice once into the voices folder, verified")
+    adding.add_argument("name", help="voice name from `voices list`, e.g. en_US-lessac-high")
 
 
 def _add_serve(sub) -> None:
@@ -141,7 +193,7 @@ def _add_serve(sub) -> None:
     serve.add_argument("--state", default=None, help="SQLite file for listener state (default: state.sqlite3)")
     serve.add_argument("--insecure-skip-verify", action="store_true",
                        help="skip Alexa request signature checks (local testing only)")
-    serve.set_defaults(module="gentle_steps.skill.server", folder=("dist", "no such folder"))
+    serve.set_defaults(run=_run_serve, folder=("dist", "no such folder"))
 
 
 def _add_package_lambda(sub) -> None:
@@ -150,7 +202,7 @@ def _add_package_lambda(sub) -> None:
                        "gentle-steps package-lambda\ngentle-steps package-lambda --dist dist --out build/lambda.zip")
     package.add_argument("--dist", default="dist", help="built output holding catalog.json (default: dist)")
     package.add_argument("--out", default="build/lambda.zip", help="zip to write (default: build/lambda.zip)")
-    package.set_defaults(module="gentle_steps.deploy.lambda_zip", folder=("dist", "no such folder"))
+    package.set_defaults(run=_run_package_lambda, folder=("dist", "no such folder"))
 
 
 def _add_publish(sub) -> None:
@@ -165,7 +217,7 @@ def _add_publish(sub) -> None:
     publish.add_argument("--endpoint-url", default=None, help="S3-compatible endpoint (testing)")
     publish.add_argument("--distribution-id", default=None, help="CloudFront distribution to invalidate")
     publish.add_argument("--dry-run", action="store_true", help="print what would be uploaded, upload nothing")
-    publish.set_defaults(module="gentle_steps.deploy.publish", folder=("dist", "no such folder"))
+    publish.set_defaults(run=_run_publish, folder=("dist", "no such folder"))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -180,13 +232,86 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
-    _add_init(sub)
-    _add_check(sub)
-    _add_build(sub)
-    _add_serve(sub)
-    _add_package_lambda(sub)
-    _add_publish(sub)
+    for add in (_add_init, _add_check, _add_build, _add_proof, _add_serve, _add_package_lambda, _add_publish,
+                _add_import, _add_voices, _add_cache):
+        add(sub)
     return parser
+
+
+# Each command imports only its own stage: `serve` never loads the narration stack, `build` never the web
+# service. Commands that read dist/ first undo a build killed half-way through its swap.
+
+
+def _recovered(args) -> None:
+    from gentle_steps.deploy.output import recover
+
+    recover(Path(args.dist).resolve())
+
+
+def _run_init(args) -> int:
+    from gentle_steps.deploy import init
+
+    return init.run(args)
+
+
+def _run_check(args) -> int:
+    from gentle_steps.deploy import check
+
+    return check.run(args)
+
+
+def _run_build(args) -> int:
+    from gentle_steps.deploy import build_command
+
+    status = build_command.run(args)
+    if status == 0 and args.proof:  # build --proof: listen to what was just built
+        from gentle_steps.deploy import proof
+
+        args.dist = args.out
+        return proof.run(args)
+    return status
+
+
+def _run_proof(args) -> int:
+    from gentle_steps.deploy import proof
+
+    return proof.run(args)
+
+
+def _run_cache(args) -> int:
+    from gentle_steps.deploy import build_command
+
+    return build_command.run_cache(args)
+
+
+def _run_serve(args) -> int:
+    from gentle_steps.skill import server
+
+    return server.run(args)
+
+
+def _run_package_lambda(args) -> int:
+    from gentle_steps.deploy import lambda_zip
+
+    return lambda_zip.run(args)
+
+
+def _run_publish(args) -> int:
+    from gentle_steps.deploy import publish
+
+    return publish.run(args)
+
+
+def _run_import(args) -> int:
+    from gentle_steps.audio.importing import command
+
+    return command.run(args)
+
+
+def _run_voices(args) -> int:
+    from gentle_steps.deploy import voices
+
+    return voices.run(args)
 
 
 def _missing_folder(args) -> str:
@@ -212,12 +337,13 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     finally:
         sys.argv = saved
+    if getattr(args, "folder", (None,))[0] == "dist":
+        _recovered(args)
     if problem := _missing_folder(args):
         print(problem, file=sys.stderr)
         return 2
-    module = import_module(args.module)
     try:
-        return int(module.run(args) or 0)
+        return int(args.run(args) or 0)
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `| head`)
         sys.stderr.close()
         return 0

@@ -67,3 +67,49 @@ def use_fake_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, region: str) -
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+# --- Proof-listening (tests/test_proof*.py) ------------------------------------------------------------------
+
+
+def _cli(argv: list[str]) -> tuple[int, str]:
+    """Run the ``gentle-steps`` command in this process; returns its exit status and what it printed."""
+    import contextlib
+    import io
+
+    from gentle_steps.deploy.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(argv)
+    return status, out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def seed_proof(seed_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    """A copy of the Piper seed build after ``gentle-steps proof``: (dist, exit status, printed summary)."""
+    dist = tmp_path_factory.mktemp("seed-proof") / "dist"
+    shutil.copytree(seed_dist, dist)
+    status, out = _cli(["proof", "--dist", str(dist), "--content", str(CONTENT)])
+    return dist, status, out
+
+
+WRONG_ENTRY = ("shoulders", "zorp blee")
+"""A deliberately wrong lexicon entry: a common word respelled into nonsense."""
+
+
+@pytest.fixture(scope="session")
+def wrong_lexicon_proof(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    """A one-section article narrated by Piper with :data:`WRONG_ENTRY` in its lexicon, built with
+    ``gentle-steps build --proof``: (dist, exit status, printed output)."""
+    tmp = tmp_path_factory.mktemp("wrong-lexicon")
+    content = tmp / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("articles"))
+    shutil.copytree(FIXTURES / "proof" / "articles", content / "articles")
+    (content / "prompts.toml").write_text('prompts = ["Be gentle with yourself."]\n', encoding="utf-8")
+    with (content / "lexicon.toml").open("a", encoding="utf-8") as lexicon:
+        lexicon.write(f'"{WRONG_ENTRY[0]}" = "{WRONG_ENTRY[1]}"\n')
+    dist = tmp / "dist"
+    status, out = _cli(["build", "--content", str(content), "--out", str(dist), "--voice", "piper", "--jobs", "1",
+                        "--cache", str(tmp / "cache"), "--proof"])
+    return dist, status, out
