@@ -57,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--distribution-id", default=None, help="CloudFront distribution to invalidate")
     publish.add_argument("--dry-run", action="store_true", help="print what would be uploaded, upload nothing")
     publish.set_defaults(module="gentle_steps.deploy.publish")
+
+    voices = sub.add_parser("voices", help="list Piper voices, or install one once (the build never downloads)")
+    voices.set_defaults(module="gentle_steps.deploy.voices")
+    action = voices.add_subparsers(dest="voices_command", required=True, metavar="ACTION")
+    listing = action.add_parser("list", help="the catalog's voices: language, quality, size, sample rate, installed")
+    listing.add_argument("--language", default=None, help="only this language: en, en_US, en_GB...")
+    listing.add_argument("--refresh", action="store_true", help="download the current catalog first (needs internet)")
+    adding = action.add_parser("add", help="download a voice once into the voices folder, verified")
+    adding.add_argument("name", help="voice name from `voices list`, e.g. en_US-lessac-high")
     return parser
 
 
