@@ -54,7 +54,8 @@ class UnknownVoice(LookupError):
     """A name that is not in the catalog; :attr:`suggestions` holds close names for "did you mean"."""
 
     def __init__(self, name: str, suggestions: list[str]) -> None:
-        hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
+        listed = ", ".join(suggestions[:-1]) + " or " + suggestions[-1] if len(suggestions) > 1 else "".join(suggestions)
+        hint = f"; did you mean {listed}?" if suggestions else ""
         super().__init__(f"{name} is not in the Piper voice catalog{hint}")
         self.name = name
         self.suggestions = suggestions
@@ -213,8 +214,10 @@ def _reason(exc: Exception) -> str:
 
 
 def _voice(key: str, entry: dict[str, Any], licence: Licence | None) -> CatalogVoice:
-    if not _KEY.match(key) or entry["key"] != key:
-        raise ValueError("key is not <language>-<name>-<quality>")
+    if not _KEY.match(key):
+        raise ValueError("the name is not <language>-<name>-<quality>")
+    if entry["key"] != key:
+        raise ValueError(f"its key field says {entry['key']!r}")
     by_suffix: dict[str, CatalogFile] = {}
     for path, info in entry["files"].items():
         size, md5 = info["size_bytes"], info["md5_digest"]
