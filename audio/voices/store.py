@@ -48,7 +48,7 @@ RECORD = "gentle-steps-voice.json"
 CATALOG_COPY = "voices.json"
 """Where ``voices list --refresh`` keeps the newer catalog, inside the voices folder."""
 
-_PARTIAL = re.compile(r"^\.(?P<key>.+)\.partial-(?P<pid>\d+)-")
+_LEFTOVER = re.compile(r"^\.(?P<key>.+)\.(?:partial|old)-(?P<pid>\d+)")
 
 
 class VoiceStoreError(RuntimeError):
@@ -287,8 +287,8 @@ class VoiceStore:
         return installed
 
     def _move_into_place(self, temp: Path, target: Path) -> None:
-        # A damaged earlier install of ours (it has our record) is replaced; it is set aside first so that the
-        # folder name always points at a whole voice, old or new.
+        # A damaged earlier install of ours (it has our record) is replaced; it is set aside first, so the
+        # folder name only ever points at a whole voice.
         old = None
         if target.exists():
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -296,19 +296,19 @@ class VoiceStore:
         try:
             os.rename(temp, target)
         except OSError:
-            if old is not None:
-                os.rename(old, target)
             if self.get(target.name) is None:
+                if old is not None and not target.exists():
+                    os.rename(old, target)
                 raise
-            old = None  # another `voices add` of the same voice finished first: keep its copy
+            shutil.rmtree(temp, ignore_errors=True)  # another `voices add` of this voice finished first
         _fsync_dir(self.root)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
     def _remove_abandoned(self, key: str) -> None:
-        """Remove temporary folders of ``key`` left by an install that was killed (its process is gone)."""
-        for path in self.root.glob(f".{glob.escape(key)}.partial-*"):
-            match = _PARTIAL.match(path.name)
+        """Remove hidden folders of ``key`` left by an install that was killed (its process is gone)."""
+        for path in self.root.glob(f".{glob.escape(key)}.*-*"):
+            match = _LEFTOVER.match(path.name)
             if match and match.group("key") == key and not _alive(int(match.group("pid"))):
                 shutil.rmtree(path, ignore_errors=True)
 
