@@ -11,7 +11,8 @@ import sys
 
 from gentle_steps.audio.voices.catalog import Catalog, CatalogVoice, UnknownVoice, base_url, load
 from gentle_steps.audio.voices.download import DownloadError
-from gentle_steps.audio.voices.store import SHIPPED_VOICE, InstalledVoice, VoiceStore, VoiceStoreError
+from gentle_steps.audio.voices.installed import SHIPPED_VOICE, InstalledVoice, VoiceStoreError
+from gentle_steps.audio.voices.store import VoiceStore
 
 UNKNOWN_LICENCE = "see its MODEL_CARD"
 

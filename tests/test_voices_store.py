@@ -19,15 +19,15 @@ import numpy as np
 import pytest
 from gentle_steps.audio.voices import catalog as voice_catalog
 from gentle_steps.audio.voices.download import DownloadError, Unreachable
-from gentle_steps.audio.voices.store import (
+from gentle_steps.audio.voices.installed import (
     RECORD,
     InstalledVoice,
     VoiceNotInstalled,
-    VoiceStore,
     VoiceStoreError,
     shipped_voice,
     voices_dir,
 )
+from gentle_steps.audio.voices.store import VoiceStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from voices_server import VoiceServer  # noqa: E402
