@@ -57,6 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--distribution-id", default=None, help="CloudFront distribution to invalidate")
     publish.add_argument("--dry-run", action="store_true", help="print what would be uploaded, upload nothing")
     publish.set_defaults(module="gentle_steps.deploy.publish")
+
+    importer = sub.add_parser("import", help="bring articles in from a blog's feed, a WordPress export, a sitemap or "
+                                             "pages, and keep content/articles/ in sync")
+    importer.add_argument("sources", nargs="+", metavar="SOURCE",
+                          help="RSS/Atom feed, WordPress export (WXR), sitemap, or article page: URL or file")
+    importer.add_argument("--content", default="content", help="content folder (default: content)")
+    importer.add_argument("--since", default="", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
+    importer.add_argument("--limit", type=int, default=None, metavar="N", help="at most N articles, newest first")
+    importer.add_argument("--max-pages", type=int, default=200, metavar="N", help="at most N requests (default: 200)")
+    importer.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    importer.set_defaults(module="gentle_steps.audio.importing.command")
     return parser
 
 
