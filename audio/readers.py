@@ -252,6 +252,8 @@ class _HtmlBlocks(HTMLParser):
             self.meta[a.get("name", a.get("property", "")).lower()] = a.get("content", "")
         if tag == "title":
             self.in_title = True
+        if tag == "link" and "canonical" in a.get("rel", "").lower().split():
+            self.meta.setdefault("canonical", a.get("href", "").strip())
         if tag in _VOID:
             if tag == "br" and not self.skip_depth:
                 self.current.append("\n")
@@ -358,7 +360,8 @@ def assemble(draft: _Draft, source: str) -> Article:
 
     article = Article(id=slugify(draft.meta.get("id") or title, "episode"), title=strip_emoji(title) or title,
                       source=source, date=draft.meta.get("date", "")[:10], description=draft.meta.get("description", ""),
-                      author=draft.meta.get("author", ""), references=references,
+                      author=draft.meta.get("author", ""), canonical_url=draft.meta.get("canonical", ""),
+                      references=references,
                       previous_title=previous_title, next_title=next_title)
     if draft.meta.get("id"):
         article.id = slugify(draft.meta["id"], "episode")
