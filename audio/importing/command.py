@@ -169,9 +169,12 @@ def run(args) -> int:
         print("gentle-steps import: interrupted; nothing was written", file=sys.stderr)
         return 130
     if report.errors:
-        for error in report.errors:
-            print(f"gentle-steps import: {error}", file=sys.stderr)
-        print(f"gentle-steps import: nothing was written to {options.content}", file=sys.stderr)
+        if len(report.errors) == 1:
+            print(f"gentle-steps import: {report.errors[0]} (nothing written)", file=sys.stderr)
+        else:
+            for error in report.errors:
+                print(f"gentle-steps import: {error}", file=sys.stderr)
+            print(f"gentle-steps import: {len(report.errors)} sources failed; nothing written", file=sys.stderr)
         return 2 if any(not error.network for error in report.errors) else 1
     for action in report.actions:
         line = describe(action, options.dry_run)

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+import urllib3
 
 
 def _user_agent() -> str:
@@ -180,7 +181,7 @@ class Fetcher:
         deadline = time.monotonic() + self.policy.total_timeout
         chunks, size = [], 0
         try:
-            for chunk in response.iter_content(64 * 1024):
+            for chunk in _chunks(response):
                 size += len(chunk)
                 if size > limit:
                     raise FetchError(f"{url}: response is over the {limit / 1048576:.0f} MB limit; stopped reading")
@@ -268,6 +269,20 @@ class Fetcher:
             parser.parse(text.splitlines())
             return parser
         return None
+
+
+def _chunks(response: requests.Response):
+    """The body as it arrives: each read returns what one receive brought (urllib3's ``read1``), so a server that
+    trickles a byte at a time still lets the caller check its deadline; ``iter_content`` would wait for 64 KB."""
+    raw = response.raw
+    if not hasattr(raw, "read1"):  # urllib3 < 2
+        yield from response.iter_content(64 * 1024)
+        return
+    try:
+        while chunk := raw.read1(64 * 1024, decode_content=True):
+            yield chunk
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise requests.ConnectionError(exc) from None
 
 
 def _check_scheme(url: str, asked: str) -> None:
