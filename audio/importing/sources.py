@@ -241,6 +241,8 @@ class Importer:
                 record = self.state.urls.get(entry.url, UrlRecord())
                 if record.articles:
                     self._replay(entry.url)
+                    if self.remaining is not None:
+                        self.remaining -= 1  # an unchanged article counts toward --limit like any other
                     return None
                 if record.skipped:
                     self.sync.skip(entry.url, record.skipped)
