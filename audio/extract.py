@@ -20,7 +20,7 @@ from functools import cache
 
 import lxml.etree
 import lxml.html
-from gentle_steps.audio.text import remove_control
+from gentle_steps.audio.text import find_control, remove_control
 
 MAX_HTML_CHARS = 8 * 1024 * 1024
 """Longer pages are refused (None): a saved article page is well under a megabyte."""
@@ -115,9 +115,19 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
     if html.lstrip().startswith("<?xml"):
         html = html.split("?>", 1)[-1]
     try:
-        return lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError):
         return None
+    # Character references (&#7;) decode to control characters inside the tree: remove those too.
+    for el in tree.iter():
+        if el.text and find_control(el.text):
+            el.text = remove_control(el.text)
+        if el.tail and find_control(el.tail):
+            el.tail = remove_control(el.tail)
+        for key, value in el.attrib.items():
+            if find_control(value):
+                el.set(key, remove_control(value))
+    return tree
 
 
 def _link_density(el: lxml.html.HtmlElement) -> float:
@@ -247,9 +257,16 @@ def _blocks(fragment: lxml.html.HtmlElement) -> list[tuple[str, str]]:
 
 
 def _holds_prose(fragment: lxml.html.HtmlElement) -> bool:
-    """An article has at least one sentence-length run of words; a menu or a footer has none."""
-    lines = [ln for ln in "\n".join(fragment.itertext()).split("\n") if ln.strip()]
-    return any(len(ln.split()) >= 5 for ln in lines)
+    """An article has some words outside links; a menu, a link list or a copyright line has (almost) none."""
+    words = 0
+    for el in fragment.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag != "a" and not any(a.tag == "a" for a in el.iterancestors()):
+            words += sum(1 for w in (el.text or "").split() if sum(ch.isalpha() for ch in w) >= 2)
+        if el is not fragment:
+            words += sum(1 for w in (el.tail or "").split() if sum(ch.isalpha() for ch in w) >= 2)
+    return words >= 6
 
 
 def _only_headings_added(extracted: lxml.html.HtmlElement, semantic: lxml.html.HtmlElement) -> bool:
