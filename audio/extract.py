@@ -137,20 +137,32 @@ def _link_density(el: lxml.html.HtmlElement) -> float:
 
 
 def _keep_callouts(tree: lxml.html.HtmlElement) -> None:
-    """Asides inside the article that read as prose become quotes (kept); rendered alert labels go."""
-    for label in tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' markdown-alert-title ')]"):
+    """Callouts inside the article that read as prose become quotes (kept); rendered alert labels go.
+
+    A callout is an ``<aside>``, or an element whose class names a callout or an admonition (Ghost's
+    ``kg-callout-card``, MkDocs' ``admonition``, GitHub's ``markdown-alert``, WordPress themes' ``callout``).
+    """
+    for label in tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' markdown-alert-title ')]"
+                            " | //*[contains(@class, 'callout-emoji') or contains(@class, 'callout-icon')]"):
         label.drop_tree()
     containers = tree.xpath(_ARTICLE_XPATH)
-    for aside in tree.iter("aside"):
-        if not any(c in aside.iterancestors() for c in containers):
+    candidates = list(tree.iter("aside")) + tree.xpath(
+        "//div[contains(@class, 'callout') or contains(@class, 'admonition') or contains(@class, 'markdown-alert')]")
+    for callout in candidates:
+        if callout.tag != "aside" and any(a in candidates for a in callout.iterancestors()):
+            continue  # the outer callout carries it
+        if not any(c in callout.iterancestors() for c in containers):
             continue
-        words = len("".join(aside.itertext()).split())
-        if words < 4 or _link_density(aside) > 0.5 or aside.xpath(".//form | .//nav | .//input"):
+        words = len("".join(callout.itertext()).split())
+        if words < 4 or _link_density(callout) > 0.5 or callout.xpath(".//form | .//nav | .//input"):
             continue
-        aside.tag = "blockquote"
-        for heading in aside.iter(*_HEAD_TAGS):
+        callout.tag = "blockquote"
+        for heading in callout.iter(*_HEAD_TAGS):
             heading.tag = "p"
-        aside.attrib.clear()
+        callout.attrib.clear()
+        for inner in callout.iter("div"):
+            inner.tag = "p" if not inner.xpath(".//p | .//div | .//ul | .//ol") else "div"
+            inner.attrib.clear()
 
 
 def _to_html(body: lxml.etree._Element) -> lxml.html.HtmlElement:

@@ -19,6 +19,10 @@ NAV_WORDS = {"previous", "next", "previous post", "next post", "older post", "ne
              "reddit", "whatsapp"}
 """Lines that make up a blog's trailing navigation and sharing residue (compared in lower case)."""
 
+TOC_HEADINGS = {"contents", "table of contents", "on this page", "in this post", "in this article", "jump to",
+                "jump to section", "quick links"}
+"""Headings of a table of contents: never read (the entries are links within the page, also not read)."""
+
 
 def assemble(draft: Draft, source: str, warnings: list[str] | None = None) -> Article:
     """Sections from a draft; ``warnings`` (from reading the file) come first in :attr:`Article.warnings`."""
@@ -27,7 +31,7 @@ def assemble(draft: Draft, source: str, warnings: list[str] | None = None) -> Ar
         raise ArticleError(f"{source}: no title found (first line, front-matter title or <h1>)")
     warnings = list(warnings or [])
     blocks = [RawBlock(b.kind, clean(b.text), b.ordered, b.line, b.level) for b in draft.blocks]
-    blocks = [b for b in blocks if b.kind != DIVIDER]
+    blocks = [_sentence_heading(b) for b in blocks if b.kind != DIVIDER]
     previous_title, next_title, blocks = _strip_navigation(blocks)
     blocks, references = split_references(blocks)
     meta = {k: clean(v) for k, v in draft.meta.items()}
@@ -35,7 +39,7 @@ def assemble(draft: Draft, source: str, warnings: list[str] | None = None) -> Ar
     article = Article(id=slugify(meta.get("id") or title, "episode"), title=strip_emoji(title) or title,
                       source=source, date=meta.get("date", "")[:10], description=meta.get("description", ""),
                       author=meta.get("author", ""), previous_title=previous_title, next_title=next_title,
-                      references=references + [clean(f) for f in draft.footnotes])
+                      references=references + [f"{n}. {clean(f)}" for n, f in enumerate(draft.footnotes, 1)])
     warnings += [f"{source}: {note}" for note in draft.notes]
     if not has_latin(title):
         warnings.append(f"{source}:{draft.title_line or 1}: the title has no Latin letters; the voice cannot read it")
@@ -52,6 +56,13 @@ def assemble(draft: Draft, source: str, warnings: list[str] | None = None) -> Ar
     return article
 
 
+def _sentence_heading(block: RawBlock) -> RawBlock:
+    """A "heading" that is a whole sentence (a subtitle set in a heading tag) is read as a paragraph."""
+    if block.kind == HEADING and block.text.rstrip().endswith(".") and len(block.text.split()) >= 6:
+        return RawBlock(PARAGRAPH, block.text, line=block.line)
+    return block
+
+
 def _sections(article: Article, blocks: list[RawBlock], warnings: list[str]) -> None:
     """Group blocks under their headings; a heading the voice cannot read gets a fallback title ("Part 3")."""
     taken: set[str] = set()
@@ -62,8 +73,10 @@ def _sections(article: Article, blocks: list[RawBlock], warnings: list[str]) -> 
             current.blocks.append(Block(block.kind, block.text, block.ordered))
             continue
         name = strip_emoji(block.text).strip(" :") or block.text
-        if not has_words(name):
-            continue  # only symbols or emoji ("✨✨✨", "* * *"): a divider, not a heading
+        if not has_words(name) or name.lower().strip(" :") in TOC_HEADINGS:
+            # Only symbols or emoji ("✨✨✨", "* * *"): a divider, not a heading. "Contents" heads a table of
+            # contents, whose in-page links the reader already left out.
+            continue
         if current.blocks or current.heading:
             sections.append(current)
         if any(ch.isalpha() for ch in name) and not has_latin(name):
@@ -101,9 +114,15 @@ def _strip_navigation(blocks: list[RawBlock]) -> tuple[str, str, list[RawBlock]]
     is that neighbour's title.
     """
 
+    def lines(block: RawBlock) -> list[str]:
+        return [collapse_spaces(x) for x in block.text.split("\n") if x.strip()]
+
     def is_nav(block: RawBlock) -> bool:
-        lines = [collapse_spaces(x).lower() for x in block.text.split("\n") if x.strip()]
-        return bool(lines) and all(x in NAV_WORDS for x in lines)
+        found = lines(block)
+        if not found or found[0].lower() not in NAV_WORDS:
+            return False
+        # "Previous" alone, "Share this: / Facebook / X", or "Previous / <that post's title>" in one block.
+        return all(x.lower() in NAV_WORDS for x in found) or (len(found) == 2 and len(found[1]) <= 140)
 
     def is_title(block: RawBlock) -> bool:
         return block.kind != HEADING and "\n" not in block.text and len(block.text) <= 140
@@ -118,10 +137,18 @@ def _strip_navigation(blocks: list[RawBlock]) -> tuple[str, str, list[RawBlock]]
         return "", "", blocks
     previous_title = next_title = ""
     for i in range(start, len(blocks)):
-        if is_nav(blocks[i]) and i + 1 < len(blocks) and not is_nav(blocks[i + 1]):
-            word = blocks[i].text.lower()
-            if "prev" in word or "older" in word:
-                previous_title = blocks[i + 1].text
-            elif "next" in word or "newer" in word:
-                next_title = blocks[i + 1].text
+        if not is_nav(blocks[i]):
+            continue
+        found = lines(blocks[i])
+        word = found[0].lower()
+        if len(found) == 2 and found[1].lower() not in NAV_WORDS:
+            title = found[1]
+        elif i + 1 < len(blocks) and not is_nav(blocks[i + 1]):
+            title = blocks[i + 1].text
+        else:
+            continue
+        if "prev" in word or "older" in word:
+            previous_title = title
+        elif "next" in word or "newer" in word:
+            next_title = title
     return previous_title, next_title, blocks[:start]

@@ -7,6 +7,8 @@ small tables row by row; never code, images, forms, scripts or footnote markers.
 
 from __future__ import annotations
 
+import re
+
 import lxml.etree
 import lxml.html
 from gentle_steps.audio.extract import extract_page
@@ -31,6 +33,10 @@ _PARAGRAPHS = {"p", "dt", "dd", "address", "summary", "caption", "figcaption"}
 _BLOCKISH = _HEADINGS | _PARAGRAPHS | {"ul", "ol", "li", "table", "blockquote", "div", "section", "article", "main",
                                        "aside", "header", "footer", "dl", "details", "hr", "pre", "figure"}
 _BACKLINKS = {"\u21a9", "\u21a9\ufe0e", "\u21a9\ufe0f", "\u2191", "^", "\u2934", "back", "return", "[return]"}
+# Where a footnote points back to its marker: "#fnref1", "#fnref:1", "#footnote-anchor-1", "#cite_ref-1",
+# WordPress's "#...-link". Forward markers ("#fn1", "#footnote-1", "#cite_note-1") match none of these.
+_BACKLINK_HREF = re.compile(r"ref|anchor|back|-link", re.IGNORECASE)
+_IN_PAGE_LINKS = "./a[starts-with(@href, '#')] | ./*/a[starts-with(@href, '#')]"
 _NESTED = ("ul", "ol", "table", "blockquote", "pre")
 _MARKER_CHARS = set("0123456789[]()*\u2020\u2021\u00a7, -")
 MAX_TABLE_COLUMNS = 6
@@ -53,7 +59,7 @@ def _is_marker(el: lxml.html.HtmlElement) -> bool:
 def _is_backlink(el: lxml.html.HtmlElement) -> bool:
     href = el.get("href") or ""
     text = "".join(el.itertext()).strip().lower()
-    return el.tag == "a" and href.startswith("#") and (text in _BACKLINKS or "fnref" in href or "-link" in href)
+    return el.tag == "a" and href.startswith("#") and (text in _BACKLINKS or bool(_BACKLINK_HREF.search(href)))
 
 
 class HtmlBlocks:
@@ -65,6 +71,7 @@ class HtmlBlocks:
         self.notes: list[str] = []
         self.line = line
         self._lists: list[bool] = []
+        self._footnote_next = False
         self._loose: list[str] = []
 
     # -- inline text ---------------------------------------------------------------------------------------
@@ -108,10 +115,18 @@ class HtmlBlocks:
                 self._loose.append("\n" if tag == "br" else _inline_parts(el, frozenset())[0])
             return
         self._flush()
-        if tag in _HEADINGS:
+        if tag in _HEADINGS and not any(a.tag == "aside" for a in el.iterancestors()):
             self._add(HEADING, self._inline(el)[0], level=int(tag[1]))
+        elif tag in _HEADINGS:
+            self._add(PARAGRAPH, self._inline(el)[0])  # a callout's title: read, but not a new section
         elif tag in _PARAGRAPHS:
-            text, bold, _ = self._inline(el)
+            text, bold, backlink = self._inline(el)
+            if backlink or self._footnote_next:
+                # A footnote, or the number that heads one (the footnote's text is the next paragraph).
+                self._footnote_next = backlink and not text
+                if text:
+                    self.footnotes.append(text)
+                return
             self._add(HEADING if bold and _reads_as_heading(text) else PARAGRAPH, text, level=BOLD_LEVEL)
         elif tag in ("ul", "ol"):
             self._lists.append(tag == "ol")
@@ -123,11 +138,16 @@ class HtmlBlocks:
             self._add(DIVIDER, "")
         elif tag == "table":
             self._table(el)
+        elif _is_footnote(el):
+            self.footnotes.append(self._inline(el)[0])
         else:
             self.walk(el)
 
     def _item(self, el: lxml.html.HtmlElement) -> None:
         text, _, backlink = self._inline(el, _NESTED)
+        in_page = "".join(" ".join(a.itertext()) for a in el.xpath(_IN_PAGE_LINKS))
+        if text and not backlink and len("".join(in_page.split())) >= len("".join(text.split())):
+            text = ""  # a table of contents entry: a link within the page, not words to read
         if backlink:
             self.footnotes.append(text)
             return
@@ -192,10 +212,10 @@ def _inline_parts(el: lxml.html.HtmlElement, stop: frozenset[str]) -> tuple[str,
         if tag == "br":
             parts.append("\n")
             add(child.tail, bold)
-        elif not tag or tag in _SKIP or tag in stop or _is_marker(child):
-            add(child.tail, bold)
         elif _is_backlink(child):
             backlink = True
+            add(child.tail, bold)
+        elif not tag or tag in _SKIP or tag in stop or _is_marker(child):
             add(child.tail, bold)
         else:
             child_bold = bold or tag in ("strong", "b")
@@ -204,6 +224,13 @@ def _inline_parts(el: lxml.html.HtmlElement, stop: frozenset[str]) -> tuple[str,
             add(child.text, child_bold)
             stack.append((child, child_bold, 0))
     return "".join(parts), bold_chars, backlink
+
+
+def _is_footnote(el: lxml.html.HtmlElement) -> bool:
+    """A container holding one footnote: its first link points back to the marker, and it holds no list."""
+    first = next(el.iter("a"), None)
+    return first is not None and _is_backlink(first) and not el.xpath(".//li") and \
+        len("".join(el.itertext())) < 1000
 
 
 def _owner_table(row: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -237,14 +264,21 @@ def read_html(text: str, source: str = "") -> Draft:
     draft = Draft(meta={k: v for k, v in (("date", page.date), ("description", page.description),
                                          ("author", page.author)) if v},
                   footnotes=walker.footnotes, notes=walker.notes)
-    blocks = walker.blocks
+    # Counters and badges a theme leaves in the article ("1.2K", "14"): no word in them.
+    blocks = [b for b in walker.blocks if b.kind != PARAGRAPH or _has_word(b.text)]
     if blocks and blocks[0].kind == HEADING and blocks[0].level == 1:
         draft.title = blocks.pop(0).text
+        if blocks and blocks[0].kind == HEADING and len(blocks[0].text.split()) >= 8:
+            blocks[0] = RawBlock(PARAGRAPH, blocks[0].text)  # a subtitle under the title, not a section
     draft.title = draft.title or page.title
     draft.blocks = blocks
     for block in draft.blocks:
         block.line = _line_of(text, block.text)
     return draft
+
+
+def _has_word(text: str) -> bool:
+    return any(sum(ch.isalpha() for ch in word) >= 2 for word in text.split())
 
 
 def _line_of(source: str, text: str) -> int:

@@ -37,7 +37,7 @@ _CALLOUT = re.compile(r"^\[!(\w+)\][+-]?[ \t]*(.*)$")
 
 @cache
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"alerts": True, "linkify": False})
+    md = MarkdownIt("commonmark", {"alerts": True, "tasklists": True, "linkify": False})
     md.enable("table").enable("strikethrough")
     return md.use(front_matter_plugin).use(footnote_plugin).use(deflist_plugin).use(admon_plugin)
 
@@ -46,6 +46,7 @@ def read_markdown(text: str, source: str = "") -> Draft:
     """Markdown with optional YAML front matter (title, date, description, author, id)."""
     walker = _Walker(source)
     walker.run(_parser().parse(text))
+    walker.finish()
     return walker.draft
 
 
@@ -150,7 +151,7 @@ class _Walker:
             item.parts = []
             if self.footnote is None:
                 line, self.line = self.line, item.line
-                self._add(ITEM, " ".join(text.split()), item.ordered)
+                self._add(ITEM, text, item.ordered)
                 self.line = line
 
     def _blockquote_open(self, token: Token) -> None:
@@ -193,8 +194,7 @@ class _Walker:
 
     def _footnote_close(self, token: Token) -> None:
         if self.footnote:
-            number = len(self.draft.footnotes) + 1
-            self.draft.footnotes.append(f"{number}. " + " ".join(" ".join(self.footnote).split()))
+            self.draft.footnotes.append(" ".join(" ".join(self.footnote).split()))
         self.footnote = None
 
     def _table_open(self, token: Token) -> None:
@@ -224,10 +224,13 @@ class _Walker:
     def _inline(self, token: Token) -> None:
         if self.skip_inline:
             return
-        text, bold = _inline_text(token.children or [])
+        children = token.children or []
         if self.quote_start:
             self.quote_start = False
-            text = self._callout(text)
+            children = self._callout(children)
+        text, bold, in_page = _inline_text(children)
+        if in_page and self.row is None and self.footnote is None and not self.heading_level:
+            return  # a table of contents entry or "Back to top": links within the page, not words to read
         if self.row is not None:
             self.row.append(" ".join(text.split()))
         elif self.footnote is not None:
@@ -241,49 +244,71 @@ class _Walker:
         else:
             self._add(PARAGRAPH, text)
 
-    def _callout(self, text: str) -> str:
+    def _callout(self, children: list[Token]) -> list[Token]:
         """A quote opening with ``[!type] Title``: the title is read as its own paragraph, the type never."""
-        first, _, rest = text.partition("\n")
-        match = _CALLOUT.match(first)
+        if not children or children[0].type != "text":
+            return children
+        match = _CALLOUT.match(children[0].content)
         if not match:
-            return text
-        self._add(PARAGRAPH, match.group(2).strip())
-        return rest
+            return children
+        end = next((i for i, c in enumerate(children) if c.type in ("softbreak", "hardbreak")), len(children))
+        title = Token("text", "", 0, content=match.group(2))
+        self._add(PARAGRAPH, _inline_text([title, *children[1:end]])[0])
+        return children[end + 1:]
 
     def _heading(self, text: str) -> None:
-        draft = self.draft
-        if self.heading_level == 1 and not draft.blocks and not draft.title:
-            same = draft.meta.get("title", "").casefold() == text.casefold()
-            if same or not draft.meta.get("title"):
-                draft.title, draft.title_line = text, self.line
-                return
         self._add(HEADING, text, level=self.heading_level)
 
+    def finish(self) -> None:
+        """A leading level-1 heading is the title: it becomes the title, or goes when front matter has one.
 
-def _inline_text(children: list[Token]) -> tuple[str, bool]:
+        It stays a section only when the front matter names another title and the file uses level-1
+        headings for its sections (more than one of them).
+        """
+        blocks = self.draft.blocks
+        if not blocks or blocks[0].kind != HEADING or blocks[0].level != 1:
+            return
+        first = blocks[0]
+        meta_title = self.draft.meta.get("title", "")
+        level_ones = sum(1 for b in blocks if b.kind == HEADING and b.level == 1)
+        if not meta_title:
+            self.draft.title, self.draft.title_line = first.text, first.line
+        elif _loose(meta_title) != _loose(first.text) and level_ones > 1:
+            return
+        blocks.pop(0)
+
+
+def _loose(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _inline_text(children: list[Token]) -> tuple[str, bool, bool]:
     """Words of an inline run: link text without its URL, no images, no footnote markers, no HTML tags.
 
-    Returns the text (``\\n`` for hard breaks) and whether every visible character was bold.
+    Returns the text (``\n`` for hard breaks), whether every visible character was bold, and whether every
+    visible character was inside links to the same page (``#anchor``).
     """
     parts: list[str] = []
     bold = sup = 0
-    bold_chars = 0
+    bold_chars = anchor_chars = 0
+    anchor = False
     for child in children:
         kind = child.type
         if kind in ("text", "code_inline"):
             if sup and set(child.content.strip()) <= set("0123456789[]*,-"):
                 continue  # <sup>1</sup>: a footnote marker written in HTML
             parts.append(child.content)
-            if bold:
-                bold_chars += len("".join(child.content.split()))
+            visible = len("".join(child.content.split()))
+            bold_chars += visible if bold else 0
+            anchor_chars += visible if anchor else 0
         elif kind == "softbreak":
             parts.append(" ")
         elif kind == "hardbreak":
             parts.append("\n")
-        elif kind == "strong_open":
-            bold += 1
-        elif kind == "strong_close":
-            bold -= 1
+        elif kind in ("strong_open", "strong_close"):
+            bold += 1 if kind == "strong_open" else -1
+        elif kind in ("link_open", "link_close"):
+            anchor = kind == "link_open" and str(child.attrs.get("href", "")).startswith("#")
         elif kind == "html_inline":
             tag = child.content.lower()
             if tag.startswith("<br"):
@@ -294,4 +319,5 @@ def _inline_text(children: list[Token]) -> tuple[str, bool]:
                 sup = max(0, sup - 1)
         # images, footnote references and everything else: not read
     text = drop_markers(tidy("".join(parts)))
-    return text, bool(text) and bold_chars >= len("".join(text.split()))
+    visible = len("".join(text.split()))
+    return text, bool(text) and bold_chars >= visible, bool(text) and anchor_chars >= visible
