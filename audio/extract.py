@@ -94,7 +94,9 @@ def extract_page(html: str, url: str | None = None, metadata: bool = True) -> Ex
     text = lxml.html.tostring(fragment, encoding="unicode")
     if not metadata:
         return ExtractedPage(text)
-    return ExtractedPage(text, title=document.title or "", author=document.author or "", date=document.date or "",
+    # The page's own author line as written ("Dr. Maria Lopez, LPC"); trafilatura's is normalized for search.
+    author = " ".join(tree.xpath("string(//meta[@name='author']/@content)").split()) or document.author or ""
+    return ExtractedPage(text, title=document.title or "", author=author, date=document.date or "",
                          description=document.description or "")
 
 

@@ -16,7 +16,8 @@ from gentle_steps.audio.model import Article
 from gentle_steps.audio.readers import EXTENSIONS, read_article
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
-ARTICLES = sorted(p for p in CORPUS.iterdir() if p.suffix in EXTENSIONS and not p.name.endswith(".expected.txt"))
+ARTICLES = sorted(p for p in CORPUS.iterdir()
+                  if p.suffix in EXTENSIONS and not p.name.endswith(".expected.txt") and p.name != "README.md")
 
 
 @dataclass

@@ -40,7 +40,7 @@ def assemble(draft: Draft, source: str, warnings: list[str] | None = None) -> Ar
                       source=source, date=meta.get("date", "")[:10], description=meta.get("description", ""),
                       author=meta.get("author", ""), previous_title=previous_title, next_title=next_title,
                       references=references + [f"{n}. {clean(f)}" for n, f in enumerate(draft.footnotes, 1)])
-    warnings += [f"{source}: {note}" for note in draft.notes]
+    warnings += [f"{source}:{line}: {note}" if line else f"{source}: {note}" for line, note in draft.notes]
     if not has_latin(title):
         warnings.append(f"{source}:{draft.title_line or 1}: the title has no Latin letters; the voice cannot read it")
     warnings += _script_warnings(blocks, source)

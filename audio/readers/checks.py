@@ -77,5 +77,8 @@ def foreign_text(text: str) -> tuple[str, str] | None:
             while end < len(text) and end - i < 30 and (script_of(text[end]) in (script, "") and
                                                          text[end] != "\n"):
                 end += 1
-            return script, text[i:end].strip()
+            excerpt = text[i:end]
+            while excerpt and unicodedata.category(excerpt[-1])[0] in "PZS":
+                excerpt = excerpt[:-1]  # the comma or space after the word is not part of it
+            return script, excerpt
     return None

@@ -59,8 +59,8 @@ class Draft:
     footnotes: list[str] = field(default_factory=list)
     """Footnote texts, numbered in order of appearance: kept for the page, never narrated."""
 
-    notes: list[str] = field(default_factory=list)
-    """Things the reader skipped that the author should hear about (``file:line: ...`` added later)."""
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    """Things the reader skipped that the author should hear about: (line or 0, what), reported as warnings."""
 
 
 # Footnote markers written by hand: "[1]", "[2, 3]", "[4-6]" after a word or punctuation, and superscript digits.

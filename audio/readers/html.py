@@ -68,7 +68,7 @@ class HtmlBlocks:
     def __init__(self, line: int = 0) -> None:
         self.blocks: list[RawBlock] = []
         self.footnotes: list[str] = []
-        self.notes: list[str] = []
+        self.notes: list[tuple[int, str]] = []
         self.line = line
         self._lists: list[bool] = []
         self._footnote_next = False
@@ -170,8 +170,8 @@ class HtmlBlocks:
         if not cells:
             return
         if max(len(r) for r in cells) > MAX_TABLE_COLUMNS or len(cells) > MAX_TABLE_ROWS:
-            self.notes.append(f"a table of {len(cells)} rows is not read aloud (at most {MAX_TABLE_ROWS} rows of "
-                              f"{MAX_TABLE_COLUMNS} columns are)")
+            self.notes.append((self.line, f"a table of {len(cells)} rows is not read aloud (at most {MAX_TABLE_ROWS} "
+                                          f"rows of {MAX_TABLE_COLUMNS} columns are)"))
             return
         for row in cells:
             self._add(ITEM, ", ".join(row))

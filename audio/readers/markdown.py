@@ -99,6 +99,7 @@ class _Walker:
         self.footnote: list[str] | None = None
         self.row: list[str] | None = None
         self.rows: list[list[str]] = []
+        self.table_line = 0
         self.line = 0
 
     def run(self, tokens: list[Token]) -> None:
@@ -187,7 +188,7 @@ class _Walker:
             return
         self.draft.blocks.extend(walker.blocks)
         self.draft.footnotes.extend(walker.footnotes)
-        self.draft.notes.extend(f"line {self.line}: {n}" for n in walker.notes)
+        self.draft.notes.extend((self.line, note) for _, note in walker.notes)
 
     def _footnote_open(self, token: Token) -> None:
         self.footnote = []
@@ -199,6 +200,7 @@ class _Walker:
 
     def _table_open(self, token: Token) -> None:
         self.rows = []
+        self.table_line = self.line
 
     def _tr_open(self, token: Token) -> None:
         self.row = []
@@ -212,8 +214,8 @@ class _Walker:
         if not self.rows:
             return
         if max(len(r) for r in self.rows) > MAX_TABLE_COLUMNS or len(self.rows) > MAX_TABLE_ROWS:
-            self.draft.notes.append(f"line {self.line}: a table of {len(self.rows)} rows is not read aloud (at most "
-                                    f"{MAX_TABLE_ROWS} rows of {MAX_TABLE_COLUMNS} columns are)")
+            self.draft.notes.append((self.table_line, f"a table of {len(self.rows)} rows is not read aloud (at most "
+                                                      f"{MAX_TABLE_ROWS} rows of {MAX_TABLE_COLUMNS} columns are)"))
         else:
             for row in self.rows:
                 self._add(ITEM, ", ".join(row))
