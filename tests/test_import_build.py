@@ -79,6 +79,9 @@ def test_imported_blog_builds_into_episodes_with_the_original_titles_dates_and_l
     for title, (date, _) in PUBLISHED.items():
         assert episodes[title]["date"] == date, title
         assert episodes[title]["author"] in ("Maya Ellison", "Sam Okafor", "Rosa Lindqvist")
+    # The provenance footer of an imported file is shown metadata, never narrated.
+    spoken = [s["text"] for ep in manifest["episodes"] for sec in ep["sections"] for s in sec["sentences"]]
+    assert spoken and not any("Originally published" in text for text in spoken)
     # Ordered by publication date, as the blog published them.
     assert [ep["title"] for ep in manifest["episodes"]] == sorted(PUBLISHED, key=lambda t: PUBLISHED[t][0])
     # The podcast feed carries the same titles and days.

@@ -8,6 +8,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from gentle_steps.audio.extract import extract_main_html
 from gentle_steps.audio.importing.entries import (
     Entry,
     SourceError,
@@ -17,10 +18,6 @@ from gentle_steps.audio.importing.entries import (
     plain_text,
     slug_from_url,
 )
-
-# TEMPORARY: the adapter stands in for gentle_steps.audio.extract until branch h/readers lands it; then this
-# line becomes `from gentle_steps.audio.extract import extract_main_html` and extract_adapter.py goes.
-from gentle_steps.audio.importing.extract_adapter import extract_main_html
 from gentle_steps.audio.text import collapse_spaces
 from lxml import html as lxml_html
 
