@@ -170,18 +170,22 @@ def test_page_cap_skips_the_rest(blog, content, capsys):
     assert sum(n for path, n in blog.hits.items() if path != "/robots.txt") == 2
 
 
-def test_external_entities_are_never_read(blog, content, capsys, tmp_path):
+@pytest.mark.parametrize(("recording", "sentence"), [
+    ("exports/harbor.WordPress.2024-03-06.xml", "Everyone has setbacks."),
+    ("wordpress/feed/index.xml", "Some nights the mind keeps running"),
+])
+def test_external_entities_are_never_read(content, capsys, tmp_path, recording, sentence):
     secret = tmp_path / "secret.txt"
     secret.write_text("PRIVATE-DATA", encoding="utf-8")
-    export = (FIXTURES / "site" / "exports" / "harbor.WordPress.2024-03-06.xml").read_text(encoding="utf-8")
-    export = export.replace('<rss version="2.0"', f'<!DOCTYPE rss [<!ENTITY leak SYSTEM "{secret.as_uri()}">]>\n'
-                            '<rss version="2.0"', 1)
-    export = export.replace("Everyone has setbacks.", "Everyone has setbacks &leak;.", 1)
-    hostile = tmp_path / "export.xml"
-    hostile.write_text(export, encoding="utf-8")
+    xml = (FIXTURES / "site" / recording).read_text(encoding="utf-8")
+    xml = xml.replace("<rss version", f'<!DOCTYPE rss [<!ENTITY leak SYSTEM "{secret.as_uri()}">]>\n<rss version', 1)
+    assert sentence in xml
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(xml.replace(sentence, f"&leak; {sentence}", 1), encoding="utf-8")
     code, _, _ = run(capsys, str(hostile), "--content", str(content))
     assert code == 0
-    assert not any(b"PRIVATE-DATA" in p.read_bytes() for p in (content / "articles").iterdir())
+    written = [p.read_bytes() for p in (content / "articles").iterdir() if p.name != "mine.md"]
+    assert written and not any(b"PRIVATE-DATA" in data for data in written)
 
 
 @pytest.mark.parametrize(("args", "problem"), [
