@@ -166,7 +166,7 @@ def test_page_cap_skips_the_rest(blog, content, capsys):
     code, out, _ = run(capsys, blog.url("/blog-summary/feed/"), "--max-pages", "2", "--content", str(content))
     assert code == 0
     assert "1 new, 0 changed, 0 unchanged, 1 skipped" in out
-    assert "cap of 2 pages was reached" in out
+    assert "skipped: 1 more pages: the run's cap of 2 requests was reached; run again to continue" in out
     assert sum(n for path, n in blog.hits.items() if path != "/robots.txt") == 2
 
 

@@ -71,10 +71,12 @@ def test_second_import_changes_nothing_and_costs_only_304s(blog, content, capsys
     assert tree(content) == before  # byte-identical, nothing even rewritten
     assert "0 new, 0 changed, 9 unchanged" in second and "Articles:" not in second
     # Every feed, export and page answered 304 Not Modified; only robots.txt and the sitemap index and its
-    # children (which WordPress does not date) were sent again. The summary feed's 304 covers its two pages.
+    # children (which WordPress does not date) were sent again. The summary feed's 304 covers its two pages,
+    # and the pages the sitemap lists with an unchanged lastmod are not asked for at all.
     for path in ["/wordpress/feed/", "/notes/feed.xml", "/blog-summary/feed/", EXPORT,
-                 "/ghost/on-being-a-beginner-again/", "/about/", "/blog/"]:
+                 "/ghost/on-being-a-beginner-again/"]:
         assert blog.not_modified[path] == blog.hits[path] == 1, path
+    assert blog.hits["/about/"] == blog.hits["/blog/"] == 0
     sent = {path for path, n in blog.hits.items() if n > blog.not_modified[path]}
     assert sent == {"/robots.txt", "/sitemap_index.xml", "/post-sitemap.xml", "/page-sitemap.xml"}
 
@@ -234,3 +236,31 @@ def test_limit_counts_unchanged_pages_too(blog, content, capsys):
     out = import_(blog, content, capsys, "/blog-summary/feed/", extra=("--limit", "1"))
     assert sorted(p.name for p in (content / "articles").iterdir()) == ["breathing-room.html"]
     assert "0 new, 0 changed, 1 unchanged, 1 skipped (1 over --limit)" in out
+
+
+def test_sitemap_pages_with_unchanged_lastmod_are_not_requested_again(blog, content, capsys):
+    import_(blog, content, capsys, "/sitemap_index.xml")
+    blog.validators = False  # even without 304s, the sitemap's lastmod says the pages did not change
+    blog.reset_counts()
+    out = import_(blog, content, capsys, "/sitemap_index.xml")
+    assert "0 new, 0 changed, 2 unchanged, 2 skipped (2 not an article page)" in out
+    assert {path for path in blog.hits} == {"/robots.txt", "/sitemap_index.xml", "/post-sitemap.xml",
+                                            "/page-sitemap.xml"}
+    # A page whose lastmod moves is read again.
+    sitemap = blog.body_of("/post-sitemap.xml")[0].decode().replace(blog.base, ORIGIN)
+    blog.overrides["/post-sitemap.xml"] = (sitemap.replace("2023-12-04T16:20:00+00:00", "2024-02-01T08:00:00+00:00")
+                                           .encode(), "text/xml")
+    out = import_(blog, content, capsys, "/sitemap_index.xml")
+    assert blog.hits["/2023/12/04/asking-for-help/"] == 1 and blog.hits["/2024/01/15/breathing-room/"] == 0
+
+
+def test_page_cap_is_one_line_and_a_later_run_goes_further(blog, content, capsys):
+    # The index, two child sitemaps, the blog listing and the newest post fill 5 requests.
+    out = import_(blog, content, capsys, "/sitemap_index.xml", extra=("--max-pages", "5"))
+    assert sorted(p.name for p in (content / "articles").iterdir()) == ["breathing-room.html"]
+    capped = [line for line in out.splitlines() if "cap of" in line]
+    assert capped == ["skipped: 2 more pages: the run's cap of 5 requests was reached; run again to continue"]
+    # Pages already read are known by their lastmod, so the next run reaches the older ones.
+    out = import_(blog, content, capsys, "/sitemap_index.xml", extra=("--max-pages", "5"))
+    assert sorted(p.name for p in (content / "articles").iterdir()) == ["asking-for-help.html", "breathing-room.html"]
+    assert "over the page cap" not in out

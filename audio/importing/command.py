@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gentle_steps.audio.importing.entries import SourceError
 from gentle_steps.audio.importing.fetch import Fetcher, FetchPolicy
-from gentle_steps.audio.importing.sources import Importer
+from gentle_steps.audio.importing.sources import CAP_REASON, Importer
 from gentle_steps.audio.importing.sync import STATE_FILE, Action, ImportState, Sync
 
 try:
@@ -177,9 +177,13 @@ def run(args) -> int:
             print(f"gentle-steps import: {len(report.errors)} sources failed; nothing written", file=sys.stderr)
         return 2 if any(not error.network for error in report.errors) else 1
     for action in report.actions:
-        line = describe(action, options.dry_run)
+        line = describe(action, options.dry_run) if action.reason != CAP_REASON else None
         if line:
             print(line)
+    capped = sum(1 for action in report.actions if action.reason == CAP_REASON)
+    if capped:
+        print(f"{_VERBS['skipped'][options.dry_run]}: {capped} more pages: the run's cap of {options.policy.max_pages} "
+              "requests was reached; run again to continue")
     print(report.summary())
     if not options.dry_run and any(a.kind in ("new", "changed", "kept-both") for a in report.actions):
         print(f"Articles: {(options.content / 'articles').resolve()} (state: {STATE_FILE})")

@@ -18,13 +18,16 @@ from gentle_steps.audio.importing.entries import Entry, SourceError
 from gentle_steps.audio.importing.feeds import parse_feed
 from gentle_steps.audio.importing.fetch import Fetched, Fetcher, FetchError
 from gentle_steps.audio.importing.pages import decode_html, fill_from_page, read_page
-from gentle_steps.audio.importing.sitemaps import is_sitemap_root, parse_sitemap
+from gentle_steps.audio.importing.sitemaps import MAX_URLS, is_sitemap_root, parse_sitemap
 from gentle_steps.audio.importing.sync import Sync, UrlRecord
 from gentle_steps.audio.importing.wxr import Skipped, is_wxr, parse_wxr
 from gentle_steps.audio.importing.xmlstream import root_name
 
 MAX_SITEMAPS = 50
 """Most child sitemaps read from one sitemap index."""
+
+CAP_REASON = "over the page cap"
+"""Why a page was left for a later run (the command prints these as one line)."""
 
 _FEEDISH = re.compile(r"(/feed/?|/rss/?|/atom/?|\.xml|\.rss|\.atom|[?&]format=rss)$", re.I)
 _HTML = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>])", re.I | re.S)
@@ -137,11 +140,27 @@ class Importer:
             if not self.sync.seen(article):
                 self.sync.unchanged(article)
 
-    def _remember(self, fetched: Fetched, articles: list[str], skipped: str = "") -> None:
-        if fetched.status == 200 and (fetched.etag or fetched.last_modified):
-            self.state.urls[fetched.url] = UrlRecord(fetched.etag, fetched.last_modified, articles, skipped)
+    def _remember(self, fetched: Fetched, articles: list[str], skipped: str = "", lastmod: str = "") -> None:
+        if fetched.status == 200 and (fetched.etag or fetched.last_modified or lastmod):
+            self.state.urls[fetched.url] = UrlRecord(fetched.etag, fetched.last_modified, articles, skipped, lastmod)
         elif fetched.status == 200:
             self.state.urls.pop(fetched.url, None)
+
+    def _settle(self, url: str, lastmod: str | None = None) -> bool:
+        """Settle a page from what the last run learnt (it answered 304, or its sitemap lastmod is the same):
+        its article is unchanged, or it is skipped again for the same reason. False when nothing is known."""
+        record = self.state.urls.get(url)
+        if record is None or (lastmod is not None and (not lastmod or record.lastmod != lastmod)):
+            return False
+        if record.articles:
+            self._replay(url)
+            if self.remaining is not None:
+                self.remaining -= 1  # an unchanged article counts toward --limit like any other
+            return True
+        if record.skipped:
+            self.sync.skip(url, record.skipped)
+            return True
+        return False
 
     # --- kinds ----------------------------------------------------------------------------------------------
 
@@ -177,14 +196,17 @@ class Importer:
             except FetchError as exc:
                 raise SourceError(f"{loaded.label}: {exc}", network=exc.network) from None
             pages += parse_sitemap(_gunzip(fetched.body, child, self.fetcher.policy.max_bytes), child).pages
-        pages.sort(key=lambda page: page[1], reverse=True)
+            if len(pages) >= MAX_URLS:
+                break
+        pages = sorted(pages[:MAX_URLS], key=lambda page: page[1], reverse=True)
         complete = True
         for url, lastmod in pages:
             if self.since and lastmod and lastmod[:10] < self.since:
                 self.sync.skip(url, f"before {self.since}")
                 complete = False
                 continue
-            complete = self._offer(Entry(url=url, origin=loaded.label), loaded.label, sitemap=True) and complete
+            entry = Entry(url=url, origin=loaded.label)
+            complete = self._offer(entry, loaded.label, sitemap=True, lastmod=lastmod) and complete
         # An index is read afresh every time: WordPress's own index does not change when a child gains a post.
         self._remember_source(loaded, complete and not listing.children)
 
@@ -204,13 +226,18 @@ class Importer:
             complete = self._offer(entry, label) and complete
         return complete
 
-    def _offer(self, entry: Entry, label: str, *, sitemap: bool = False) -> bool:
+    def _offer(self, entry: Entry, label: str, *, sitemap: bool = False, lastmod: str | None = None) -> bool:
         """Offer one entry (reading its page first when needed); False when it was left out for now."""
         if self.sync.seen(entry.url):
             self._gave.append(entry.url)
             return True
         if entry.body_html is None:
-            resolved = self._follow(entry, sitemap)
+            if self._settle(entry.url, lastmod if lastmod is not None else ""):
+                return True
+            if self.fetcher.requests_made >= self.fetcher.policy.max_pages:
+                self.sync.skip(entry.url, CAP_REASON)
+                return False
+            resolved = self._follow(entry, sitemap, lastmod or "")
             if resolved is None:
                 return True  # unchanged (304) or a page that is not an article: settled
             if isinstance(resolved, str):
@@ -231,34 +258,27 @@ class Importer:
         self._gave.append(entry.url)
         return self.sync.offer(entry).kind != "skipped"
 
-    def _follow(self, entry: Entry, sitemap: bool) -> Entry | str | None:
+    def _follow(self, entry: Entry, sitemap: bool, lastmod: str) -> Entry | str | None:
         """The entry completed from its page; a reason string when it must be skipped; None when settled."""
         if self.remaining is not None and self.remaining <= 0:
             return "over --limit"
         try:
             fetched = self.fetcher.get(entry.url)
             if fetched.status == 304:
-                record = self.state.urls.get(entry.url, UrlRecord())
-                if record.articles:
-                    self._replay(entry.url)
-                    if self.remaining is not None:
-                        self.remaining -= 1  # an unchanged article counts toward --limit like any other
-                    return None
-                if record.skipped:
-                    self.sync.skip(entry.url, record.skipped)
+                if self._settle(entry.url):
                     return None
                 fetched = self.fetcher.get(entry.url, conditional=False)
         except FetchError as exc:
-            return str(exc).removeprefix(f"{entry.url}: ")
+            return CAP_REASON if exc.cap else str(exc).removeprefix(f"{entry.url}: ")
         try:
             page = read_page(decode_html(fetched.body, fetched.content_type), fetched.final_url, entry.url,
                              require_article_markup=sitemap)
         except SourceError as exc:
             reason = str(exc).removeprefix(f"{entry.url}: ")
-            self._remember(fetched, [], reason)
+            self._remember(fetched, [], reason, lastmod)
             self.sync.skip(entry.url, reason)
             return None
-        self._remember(fetched, [page.url])
+        self._remember(fetched, [page.url], lastmod=lastmod)
         return fill_from_page(entry, page)
 
     def _in_range(self, entry: Entry) -> bool:

@@ -50,6 +50,9 @@ class UrlRecord:
     skipped: str = ""
     """For a page that gave no article: why, so an unchanged page is passed over without reading it."""
 
+    lastmod: str = ""
+    """For a page listed in a sitemap: its ``lastmod`` then; while the sitemap says the same, it is not read."""
+
 
 @dataclass
 class ArticleRecord:
