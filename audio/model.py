@@ -76,6 +76,9 @@ class Article:
     author: str = ""
     """Author named in front matter; the show's author otherwise."""
 
+    canonical_url: str = ""
+    """Where the article is published (``<link rel="canonical">``, front-matter ``canonical``); "" if unknown."""
+
     sections: list[ArticleSection] = field(default_factory=list)
     """The introduction (when there is text before the first heading) and every section."""
 

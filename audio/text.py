@@ -59,3 +59,23 @@ def unique_slug(base: str, taken: set[str]) -> str:
         n += 1
     taken.add(slug)
     return slug
+
+
+# C0 controls other than tab, line feed and carriage return; DEL and the C1 controls; surrogates; the
+# noncharacters (U+FDD0-U+FDEF and the last two code points of every plane). XML 1.0 forbids some of these
+# outright and discourages the rest; none of them is ever a word.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def find_control(text: str) -> list[int]:
+    """Offsets of control characters and noncharacters in ``text`` (see :func:`remove_control`)."""
+    return [m.start() for m in _CONTROL.finditer(text)]
+
+
+def remove_control(text: str) -> str:
+    """``text`` without control characters (except tab, newline, carriage return) or noncharacters."""
+    return _CONTROL.sub("", text)
