@@ -17,13 +17,6 @@ def fixture(name: str):
     return read_article(FIXTURES / "articles" / name, FIXTURES)
 
 
-def test_seed_is_a_verbatim_copy_of_the_shared_article():
-    shared = ROOT.parent / "shared" / "seed" / "article.txt"
-    if not shared.exists():
-        pytest.skip("shared/ is not beside this clone")
-    assert SEED.read_bytes() == shared.read_bytes()
-
-
 def test_seed_parses_to_title_introduction_and_five_emoji_sections():
     article = read_article(SEED, ROOT / "content")
     assert article.title == "Can You Rebuild Trust After Betrayal?"

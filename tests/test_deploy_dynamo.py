@@ -11,18 +11,15 @@ import threading
 import uuid
 from decimal import Decimal
 
+import boto3
 import pytest
-from conftest import use_fake_aws
-
-boto3 = pytest.importorskip("boto3")
-pytest.importorskip("moto.server")
-
 from ask_sdk_core.exceptions import PersistenceException  # noqa: E402
 from ask_sdk_core.serialize import DefaultSerializer  # noqa: E402
 from ask_sdk_dynamodb.partition_keygen import device_id_partition_keygen  # noqa: E402
 from ask_sdk_model import Context, Device, RequestEnvelope, User  # noqa: E402
 from ask_sdk_model.interfaces.audioplayer import AudioItem, PlayBehavior, PlayDirective, Stream  # noqa: E402
 from ask_sdk_model.interfaces.system import SystemState  # noqa: E402
+from conftest import use_fake_aws
 from gentle_steps.skill.dynamo import ENDPOINT_ENV, make_adapter  # noqa: E402
 
 
@@ -125,7 +122,7 @@ def test_two_devices_updating_at_once_keep_their_own_positions(table, endpoint):
 
 def test_skill_state_store_keeps_device_and_user_state_apart_on_dynamodb(table, resource):
     # The skill's own StateStore (device-keyed playback, user-keyed prompt rotation) on this adapter.
-    state_module = pytest.importorskip("gentle_steps.skill.state")
+    from gentle_steps.skill import state as state_module
     store = state_module.StateStore(make_adapter(table, dynamodb_resource=resource))
 
     assert store.save_device("amzn1.ask.device.D1", {"token": "ep1|02|ab", "offset_ms": 4200})

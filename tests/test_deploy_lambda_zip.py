@@ -125,7 +125,7 @@ def bundle(package, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def lambda_runtime(tmp_path_factory) -> Path:
     """A folder holding only the AWS SDK, as the Lambda Python runtime provides it."""
-    boto3 = pytest.importorskip("boto3")
+    import boto3
     import botocore
     import jmespath
     import s3transfer
@@ -215,8 +215,8 @@ def test_bundled_bytecode_is_used_without_the_sources(dist, lambda_runtime, tmp_
 
 
 def test_bundle_keeps_listener_state_in_dynamodb_across_cold_starts(bundle, lambda_runtime, tmp_path):
-    boto3 = pytest.importorskip("boto3")
-    moto_server = pytest.importorskip("moto.server")
+    import boto3
+    from moto import server as moto_server
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:

@@ -11,12 +11,9 @@ import hashlib
 import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 from conftest import use_fake_aws
-
-boto3 = pytest.importorskip("boto3")
-pytest.importorskip("moto.server")
-
 from gentle_steps.deploy.cli import main  # noqa: E402
 from gentle_steps.deploy.publish import (  # noqa: E402
     IMMUTABLE,

@@ -28,10 +28,7 @@ NS = {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
 
 
 def _dist(request, name: str) -> Path:
-    try:
-        return Path(request.getfixturevalue(name))
-    except pytest.FixtureLookupError:
-        pytest.skip(f"the {name} fixture is not defined in tests/conftest.py yet")
+    return Path(request.getfixturevalue(name))
 
 
 @pytest.fixture(scope="module", params=["tone_dist", pytest.param("seed_dist", marks=pytest.mark.slow)])

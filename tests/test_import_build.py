@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from gentle_steps.audio.content import read_articles
 from gentle_steps.audio.settings import load_show
 from gentle_steps.deploy.cli import main
-from gentle_steps.deploy.pipeline import BuildOptions, build, read_articles
+from gentle_steps.deploy.pipeline import BuildOptions, build
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent

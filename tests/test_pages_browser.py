@@ -231,10 +231,7 @@ def test_pages_work_without_javascript(browser, site, manifest):
 @pytest.fixture(scope="module")
 def built_site(request):
     """tone_dist (the lead's build of content/ with the test voice) served over HTTP: (base URL, manifest)."""
-    try:
-        root = Path(request.getfixturevalue("tone_dist"))
-    except pytest.FixtureLookupError:
-        pytest.skip("the tone_dist fixture is not defined in tests/conftest.py yet")
+    root = Path(request.getfixturevalue("tone_dist"))
     built = Manifest.from_dict(json.loads((root / "manifest.json").read_text(encoding="utf-8")))
     server, base = serve(root)
     yield base, built

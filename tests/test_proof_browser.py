@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
+import pages_browser_support as pages_browser
 import pytest
-import test_pages_browser as pages_browser
-from test_pages_browser import run_axe, serve
+from pages_browser_support import run_axe, serve
 
 # The listening pages' browser fixtures (Debian chromium through Playwright, axe-core), shared.
 browser = pages_browser.browser

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 
@@ -79,18 +82,39 @@ def test_failures_raise_persistence_exception(tmp_path):
         good.get_attributes(envelope_for("u"))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def _without_root_overrides() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Drop root's power to ignore file permissions (CI runs as root), so a read-only file is read-only."""
+    if os.geteuid() == 0:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (1, 2, 3):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER
+            libc.prctl(24, capability)  # PR_CAPBSET_DROP: gone after exec
+
+
 def test_a_read_only_store_raises_on_write(tmp_path):
     path = tmp_path / "ro.sqlite3"
     SqlitePersistenceAdapter(path).save_attributes(envelope_for("u"), {"x": 1})
     for p in tmp_path.iterdir():
         p.chmod(0o444)
     tmp_path.chmod(0o555)
+    code = textwrap.dedent(f"""
+        from ask_sdk_core.exceptions import PersistenceException
+        from ask_sdk_model import Context, RequestEnvelope, User
+        from ask_sdk_model.interfaces.system import SystemState
+        from gentle_steps.skill.state import SqlitePersistenceAdapter
+        envelope = RequestEnvelope(context=Context(system=SystemState(user=User(user_id="u"))))
+        try:
+            SqlitePersistenceAdapter({str(path)!r}).save_attributes(envelope, {{"x": 2}})
+        except PersistenceException:
+            print("refused")
+        """)
     try:
-        with pytest.raises(PersistenceException):
-            SqlitePersistenceAdapter(path).save_attributes(envelope_for("u"), {"x": 2})
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                                check=False, preexec_fn=_without_root_overrides)
     finally:
         tmp_path.chmod(0o755)
+    assert result.stdout.strip() == "refused", result.stderr
 
 
 def test_the_store_never_raises_and_hashes_ids(tmp_path, caplog):
