@@ -14,6 +14,7 @@ dropped, since it is markup, not the author's words.
 
 from __future__ import annotations
 
+import re
 from configparser import ConfigParser
 from dataclasses import dataclass
 from functools import cache
@@ -51,6 +52,9 @@ class ExtractedPage:
     description: str = ""
     """The page's description metadata, if any."""
 
+    footnotes: tuple[str, ...] = ()
+    """The article's footnotes, in order, without their back-links (taken out of :attr:`html`)."""
+
 
 def extract_main_html(html: str, url: str | None = None) -> str | None:
     """The article's main content of a saved page as an HTML fragment; ``None`` when the page holds no article.
@@ -75,6 +79,8 @@ def extract_page(html: str, url: str | None = None, metadata: bool = True) -> Ex
         return None
     try:
         _keep_callouts(tree)
+        footnotes = _take_footnotes(tree)
+        _drop_markers(tree)
         semantic = _semantic_body(tree)
         document = trafilatura.bare_extraction(
             tree, url=url, include_comments=False, include_tables=True, include_images=False,
@@ -93,11 +99,11 @@ def extract_page(html: str, url: str | None = None, metadata: bool = True) -> Ex
         fragment = semantic  # same text with the page's own headings and structure
     text = lxml.html.tostring(fragment, encoding="unicode")
     if not metadata:
-        return ExtractedPage(text)
+        return ExtractedPage(text, footnotes=footnotes)
     # The page's own author line as written ("Dr. Maria Lopez, LPC"); trafilatura's is normalized for search.
     author = " ".join(tree.xpath("string(//meta[@name='author']/@content)").split()) or document.author or ""
     return ExtractedPage(text, title=document.title or "", author=author, date=document.date or "",
-                         description=document.description or "")
+                         description=document.description or "", footnotes=footnotes)
 
 
 @cache
@@ -165,6 +171,52 @@ def _keep_callouts(tree: lxml.html.HtmlElement) -> None:
         for inner in callout.iter("div"):
             inner.tag = "p" if not inner.xpath(".//p | .//div | .//ul | .//ol") else "div"
             inner.attrib.clear()
+
+
+_BACKLINK_HREF = re.compile(r"ref|anchor|back|-link", re.IGNORECASE)
+_BACKLINK_TEXT = {"\u21a9", "\u21a9\ufe0e", "\u21a9\ufe0f", "\u2191", "^", "\u2934", "back", "return", "[return]"}
+
+
+def _is_backlink(a: lxml.html.HtmlElement) -> bool:
+    """The link at a footnote that leads back to its marker ("↩", or "1" pointing at "#footnote-anchor-1")."""
+    href = a.get("href") or ""
+    text = "".join(a.itertext()).strip().lower()
+    return href.startswith("#") and (text in _BACKLINK_TEXT or (bool(_BACKLINK_HREF.search(href))
+                                                                  and bool(_MARKER_TEXT.match(text))))
+
+
+def _take_footnotes(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Footnotes found by their back-links, removed from the page (trafilatura would drop or flatten them)."""
+    notes: list[str] = []
+    for link in list(tree.iter("a")):
+        if link.getparent() is None or not _is_backlink(link):
+            continue
+        near = list(link.iterancestors())[:3]
+        box = next((a for a in near if a.tag == "li"), None)
+        if box is None:
+            box = next((a for a in near if a.tag in ("p", "div", "section", "aside") and
+                        "".join(a.itertext()).strip() != "".join(link.itertext()).strip()), None)
+        if box is None or box.getparent() is None or box.tag == "body":
+            continue
+        for back in [a for a in box.iter("a") if _is_backlink(a)]:
+            back.drop_tree()
+        text = " ".join("".join(box.itertext()).split())
+        if text:
+            notes.append(text)
+        box.drop_tree()
+    return tuple(notes)
+
+
+_MARKER_TEXT = re.compile(r"^\[?[0-9*\u2020\u2021\u00a7]{1,4}(?:[,\u2013-][0-9]{1,4})*\]?$")
+
+
+def _drop_markers(tree: lxml.html.HtmlElement) -> None:
+    """Footnote markers (``<sup>1</sup>``, ``<a href="#fn2">[2]</a>``) go (after :func:`_take_footnotes`):
+    never read, and their links make a short paragraph look like a list of links to trafilatura."""
+    for el in tree.xpath("//sup | //a[starts-with(@href, '#')]"):
+        if el.getparent() is None or not _MARKER_TEXT.match("".join(el.itertext()).strip()):
+            continue
+        el.drop_tree()
 
 
 def _to_html(body: lxml.etree._Element) -> lxml.html.HtmlElement:

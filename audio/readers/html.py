@@ -263,7 +263,7 @@ def read_html(text: str, source: str = "") -> Draft:
     walker.walk(root)
     draft = Draft(meta={k: v for k, v in (("date", page.date), ("description", page.description),
                                          ("author", page.author)) if v},
-                  footnotes=walker.footnotes, notes=walker.notes)
+                  footnotes=list(page.footnotes) + walker.footnotes, notes=walker.notes)
     # Counters and badges a theme leaves in the article ("1.2K", "14"): no word in them.
     blocks = [b for b in walker.blocks if b.kind != PARAGRAPH or _has_word(b.text)]
     if blocks and blocks[0].kind == HEADING and blocks[0].level == 1:
