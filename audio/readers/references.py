@@ -52,6 +52,8 @@ _BARE_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 def label_of(text: str) -> str:
     """``text`` as a reference label ("References", "📚 Further reading:") or "" when it is not one."""
+    if len(text) > 80:
+        return ""
     words = re.sub(r"[^\w\s&]", " ", strip_emoji(text).lower()).replace("&", " and ")
     words = " ".join(words.split())
     if not words or len(words) > 40:
