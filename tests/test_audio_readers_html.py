@@ -84,3 +84,10 @@ def test_a_page_without_an_article_is_one_named_error(tmp_path: Path, page: str)
     path.write_text(page, encoding="utf-8")
     with pytest.raises(ArticleError, match=r"^articles/empty\.html: no article"):
         read_article(path, tmp_path)
+
+
+def test_line_breaks_in_the_source_are_spaces_and_inline_code_is_read_in_place(tmp_path: Path):
+    article = read(tmp_path, "<p>Support can be detected by checking for\n<code>Headers</code>, <code>Request</code>"
+                             " or\n   <code>fetch</code> on the\nwindow, which most people never need to do.</p>")
+    assert blocks(article) == [("paragraph", "Support can be detected by checking for Headers, Request or fetch on "
+                                             "the window, which most people never need to do.")]

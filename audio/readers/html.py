@@ -98,7 +98,7 @@ class HtmlBlocks:
 
     def _loose_text(self, text: str | None) -> None:
         if text:
-            self._loose.append(text)
+            self._loose.append(" ".join(text.split("\n")))
 
     def _flush(self) -> None:
         text = drop_markers(tidy("".join(self._loose)))
@@ -138,6 +138,8 @@ class HtmlBlocks:
             self._add(DIVIDER, "")
         elif tag == "table":
             self._table(el)
+        elif el.get("role") in ("doc-endnotes", "doc-footnotes"):
+            self.footnotes += [t for t in (self._inline(li)[0] for li in el.iter("li")) if t]
         elif _is_footnote(el):
             self.footnotes.append(self._inline(el)[0])
         else:
@@ -190,7 +192,7 @@ def _inline_parts(el: lxml.html.HtmlElement, stop: frozenset[str]) -> tuple[str,
     def add(text: str | None, bold: bool) -> None:
         nonlocal bold_chars
         if text:
-            parts.append(text)
+            parts.append(" ".join(text.split("\n")))  # a line break in HTML source is a space; <br> is a break
             if bold:
                 bold_chars += len("".join(text.split()))
 
@@ -263,7 +265,7 @@ def read_html(text: str, source: str = "") -> Draft:
     walker.walk(root)
     draft = Draft(meta={k: v for k, v in (("date", page.date), ("description", page.description),
                                          ("author", page.author)) if v},
-                  footnotes=list(page.footnotes) + walker.footnotes, notes=walker.notes)
+                  footnotes=walker.footnotes, notes=walker.notes)
     # Counters and badges a theme leaves in the article ("1.2K", "14"): no word in them.
     blocks = [b for b in walker.blocks if b.kind != PARAGRAPH or _has_word(b.text)]
     if blocks and blocks[0].kind == HEADING and blocks[0].level == 1:
