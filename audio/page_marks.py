@@ -61,9 +61,12 @@ _BACKLINK_TEXT = {"\u21a9", "\u21a9\ufe0e", "\u21a9\ufe0f", "\u2191", "^", "\u29
 def is_backlink(a: lxml.html.HtmlElement) -> bool:
     """The link at a footnote that leads back to its marker ("↩", or "1" pointing at "#footnote-anchor-1")."""
     href = a.get("href") or ""
+    if a.tag != "a" or not href.startswith("#"):
+        return False
     text = "".join(a.itertext()).strip().lower()
-    return href.startswith("#") and (text in _BACKLINK_TEXT or (bool(_BACKLINK_HREF.search(href))
-                                                                  and bool(_MARKER_TEXT.match(text))))
+    # Where a footnote points back to its marker: "#fnref1", "#fnref:1", "#footnote-anchor-1", "#cite_ref-1",
+    # WordPress's "#...-link"; forward markers ("#fn1", "#footnote-1", "#cite_note-1") match none of these.
+    return text in _BACKLINK_TEXT or (bool(_BACKLINK_HREF.search(href)) and bool(_MARKER_TEXT.match(text)))
 
 
 def find_footnotes(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
