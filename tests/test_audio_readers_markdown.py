@@ -156,3 +156,11 @@ def test_a_leading_level_one_heading_is_the_title(tmp_path: Path, text: str, tit
     article = read(tmp_path, text)
     assert article.title == title
     assert [s.title for s in article.sections] == sections
+
+
+@pytest.mark.parametrize("text", ["# Calm Title\n\nWords.\n\n## Part\n\nMore.\n",
+                                  "---\ntitle: Calm Title\n---\n\nWords.\n\n## Part\n\nMore.\n"])
+def test_markdown_saved_as_txt_is_read_as_markdown(tmp_path: Path, text: str):
+    article = read(tmp_path, text, "saved.txt")
+    assert article.title == "Calm Title"
+    assert [s.title for s in article.sections] == ["Introduction", "Part"]
