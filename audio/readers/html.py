@@ -248,7 +248,7 @@ def read_html(text: str, source: str = "") -> Draft:
     """A saved web page: its article (title, metadata, blocks, footnotes) without the page's furniture."""
     page = extract_page(text)
     if page is None:
-        raise ArticleError(f"{source}: no article found in the page (only menus, links or forms)")
+        raise ArticleError(f"{source}: no article found in the page (no text outside menus, links, forms and pictures)")
     root = lxml.html.fragment_fromstring(page.html, create_parent="div")
     walker = HtmlBlocks()
     walker.walk(root)
