@@ -27,9 +27,13 @@ def is_emoji(ch: str) -> bool:
     return unicodedata.category(ch) == "So"
 
 
+# Below U+00A6 (the first "So" character) nothing is an emoji: plain English text never needs the slow check.
+_MAYBE_EMOJI = re.compile("[^\x00-\xa5]")
+
+
 def strip_emoji(text: str) -> str:
     """Remove emoji and pictographs, then tidy the spaces they leave."""
-    return collapse_spaces("".join(ch for ch in text if not is_emoji(ch)))
+    return collapse_spaces(_MAYBE_EMOJI.sub(lambda m: "" if is_emoji(m.group()) else m.group(), text))
 
 
 def starts_with_emoji(text: str) -> bool:

@@ -74,3 +74,26 @@ def test_xml_declaration_and_oversized_pages():
                              "words here.</p></body></html>") is not None
     huge = "<html><body>" + "<p>Words words words words words.</p>" * (MAX_HTML_CHARS // 30) + "</body></html>"
     assert extract_main_html(huge) is None
+
+
+def test_links_and_emphasis_only_on_request():
+    page = WORDPRESS.read_text(encoding="utf-8").replace(
+        "Slowing down is hard", 'Slowing down is <em>hard</em>, says <a href="https://example.org/a">one study</a>')
+    plain = extract_page(page, metadata=False)
+    rich = extract_page(page, metadata=False, markup=True)
+    assert "<a " not in plain.html and "<em>" not in plain.html
+    assert '<a href="https://example.org/a">one study</a>' in rich.html and "<em>hard</em>" in rich.html
+
+
+def test_footnotes_close_the_fragment_and_leave_the_text():
+    page = ("<html><body><article><h1>Rest</h1><p>Rest is part of how a body heals after a long and hard season."
+            '<sup><a href="#fn1" id="r1">1</a></sup> Play matters too, more than we think.</p>'
+            '<ol class="footnotes"><li id="fn1">Pang, A. (2016). Rest. Basic Books. <a href="#r1">↩</a></li></ol>'
+            "</article></body></html>")
+    page_out = extract_page(page, metadata=False)
+    root = lxml.html.fromstring(page_out.html)
+    assert page_out.footnotes == ("Pang, A. (2016). Rest. Basic Books.",)
+    assert [" ".join(li.text_content().split()) for li in root.xpath("//section[@role='doc-endnotes']/ol/li")] == [
+        "Pang, A. (2016). Rest. Basic Books."]
+    body = " ".join(p.text_content() for p in root.iter("p"))
+    assert "heals after a long and hard season. Play matters" in body and "Pang" not in body

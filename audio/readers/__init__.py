@@ -29,6 +29,7 @@ EXTENSIONS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "
               ".html": "html", ".htm": "html"}
 """Article file extensions and the reader each selects."""
 
+_LOOKS_LIKE_MARKDOWN = re.compile(r"\s*(?:---\n(?:.*\n)*?---\s*\n|#{1,2} \S)")
 _LOOKS_LIKE_HTML = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype html|<html[\s>])",
                               re.IGNORECASE | re.DOTALL)
 
@@ -62,6 +63,8 @@ def read_text(text: str, source: str, kind: str = "text") -> Article:
     text, warnings = clean_source(text, source)
     if kind != "html" and _LOOKS_LIKE_HTML.match(text):
         kind = "html"  # confirmed by content: a saved page with the wrong extension
+    elif kind == "text" and _LOOKS_LIKE_MARKDOWN.match(text):
+        kind = "markdown"  # front matter or a "# Title" first line: Markdown saved as .txt
     try:
         draft = _read(kind, text, source)
         article = assemble(draft, source, warnings)

@@ -63,14 +63,22 @@ def script_of(ch: str) -> str:
     return _SCRIPT_NAMES.get(words[0], words[0].title())
 
 
+# Letters up to U+024F (Basic Latin to Latin Extended-B) are all Latin; only the rest need their names read.
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_BEYOND_LATIN = re.compile("[^\x00-\u024f]")
+
+
 def has_latin(text: str) -> bool:
     """True when ``text`` has at least one Latin letter."""
+    if _ASCII_LETTER.search(text):
+        return True
     return any(script_of(ch) == "Latin" for ch in text)
 
 
 def foreign_text(text: str) -> tuple[str, str] | None:
     """The first script other than Latin in ``text`` and a short excerpt of it, or None."""
-    for i, ch in enumerate(text):
+    for match in _BEYOND_LATIN.finditer(text):
+        i, ch = match.start(), match.group()
         script = script_of(ch)
         if script and script != "Latin":
             end = i

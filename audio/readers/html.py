@@ -7,11 +7,10 @@ small tables row by row; never code, images, forms, scripts or footnote markers.
 
 from __future__ import annotations
 
-import re
-
 import lxml.etree
 import lxml.html
 from gentle_steps.audio.extract import extract_page
+from gentle_steps.audio.page_marks import is_backlink as _is_backlink
 from gentle_steps.audio.readers.draft import (
     BOLD_LEVEL,
     DIVIDER,
@@ -32,10 +31,6 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _PARAGRAPHS = {"p", "dt", "dd", "address", "summary", "caption", "figcaption"}
 _BLOCKISH = _HEADINGS | _PARAGRAPHS | {"ul", "ol", "li", "table", "blockquote", "div", "section", "article", "main",
                                        "aside", "header", "footer", "dl", "details", "hr", "pre", "figure"}
-_BACKLINKS = {"\u21a9", "\u21a9\ufe0e", "\u21a9\ufe0f", "\u2191", "^", "\u2934", "back", "return", "[return]"}
-# Where a footnote points back to its marker: "#fnref1", "#fnref:1", "#footnote-anchor-1", "#cite_ref-1",
-# WordPress's "#...-link". Forward markers ("#fn1", "#footnote-1", "#cite_note-1") match none of these.
-_BACKLINK_HREF = re.compile(r"ref|anchor|back|-link", re.IGNORECASE)
 _IN_PAGE_LINKS = "./a[starts-with(@href, '#')] | ./*/a[starts-with(@href, '#')]"
 _NESTED = ("ul", "ol", "table", "blockquote", "pre")
 _MARKER_CHARS = set("0123456789[]()*\u2020\u2021\u00a7, -")
@@ -54,12 +49,6 @@ def _is_marker(el: lxml.html.HtmlElement) -> bool:
         return True
     href = el.get("href") or ""
     return el.tag == "a" and href.startswith("#")
-
-
-def _is_backlink(el: lxml.html.HtmlElement) -> bool:
-    href = el.get("href") or ""
-    text = "".join(el.itertext()).strip().lower()
-    return el.tag == "a" and href.startswith("#") and (text in _BACKLINKS or bool(_BACKLINK_HREF.search(href)))
 
 
 class HtmlBlocks:
@@ -98,7 +87,7 @@ class HtmlBlocks:
 
     def _loose_text(self, text: str | None) -> None:
         if text:
-            self._loose.append(text)
+            self._loose.append(" ".join(text.split("\n")))
 
     def _flush(self) -> None:
         text = drop_markers(tidy("".join(self._loose)))
@@ -138,6 +127,8 @@ class HtmlBlocks:
             self._add(DIVIDER, "")
         elif tag == "table":
             self._table(el)
+        elif el.get("role") in ("doc-endnotes", "doc-footnotes"):
+            self.footnotes += [t for t in (self._inline(li)[0] for li in el.iter("li")) if t]
         elif _is_footnote(el):
             self.footnotes.append(self._inline(el)[0])
         else:
@@ -190,7 +181,7 @@ def _inline_parts(el: lxml.html.HtmlElement, stop: frozenset[str]) -> tuple[str,
     def add(text: str | None, bold: bool) -> None:
         nonlocal bold_chars
         if text:
-            parts.append(text)
+            parts.append(" ".join(text.split("\n")))  # a line break in HTML source is a space; <br> is a break
             if bold:
                 bold_chars += len("".join(text.split()))
 
@@ -257,7 +248,7 @@ def read_html(text: str, source: str = "") -> Draft:
     """A saved web page: its article (title, metadata, blocks, footnotes) without the page's furniture."""
     page = extract_page(text)
     if page is None:
-        raise ArticleError(f"{source}: no article found in the page (only menus, links or forms)")
+        raise ArticleError(f"{source}: no article found in the page (no text outside menus, links, forms and pictures)")
     root = lxml.html.fragment_fromstring(page.html, create_parent="div")
     walker = HtmlBlocks()
     walker.walk(root)

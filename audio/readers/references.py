@@ -29,7 +29,10 @@ LABELS = {
 """Names of a reference list, lower case, without punctuation (combinations like "Notes and sources" count)."""
 
 _YEAR_IN_BRACKETS = re.compile(r"\((?:19|20)\d{2}[a-z]?(?:,[^)]{0,30})?\)|\(n\.\s?d\.\)")
-_AUTHOR = re.compile(r"^[\w'\u2019-]+(?: [\w'\u2019-]+)?, (?:[A-Z]\.\s?){1,3}(?:,|&|and|\(|$)?|^[A-Z][\w'\u2019-]+ et al\.")
+_AUTHOR = re.compile(
+    r"^[\w'\u2019-]+(?: [\w'\u2019-]+)?, (?:[A-Z]\.\s?){1,3}"  # APA, MLA: "Hazan, C.", "van der Kolk, B. A."
+    r"|^[A-Z][\w'\u2019-]+ [A-Z]{1,3}[,.]"  # Vancouver: "Porges SW,"
+    r"|^[A-Z][\w'\u2019-]+ et al\.")
 _STRONG = (
     re.compile(r"\bdoi\.org/|\bdoi:\s?10\.", re.IGNORECASE),
     re.compile(r"\b\d{1,4}\s?\(\d{1,4}\)\s?[,:]\s?\d+"),  # volume(issue), pages
@@ -42,13 +45,15 @@ _WEAK = (
     re.compile(r"https?://|www\.", re.IGNORECASE),
     re.compile(r"\b(?:Press|Publishing|Publications|Publishers|Journal|Review|Quarterly|Proceedings|Books|"
                r"University|Institute|Association|Vol\.|No\.|ed\.|edn\.)", re.IGNORECASE),
-    re.compile(r"\b(?:19|20)\d{2}\b"),
     re.compile(r"\b\d+\s?[\u2013-]\s?\d+\b"),  # a page range
 )
+_BARE_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def label_of(text: str) -> str:
     """``text`` as a reference label ("References", "📚 Further reading:") or "" when it is not one."""
+    if len(text) > 80:
+        return ""
     words = re.sub(r"[^\w\s&]", " ", strip_emoji(text).lower()).replace("&", " and ")
     words = " ".join(words.split())
     if not words or len(words) > 40:
@@ -62,11 +67,12 @@ def looks_like_citation(text: str) -> bool:
     text = " ".join(text.split())
     if len(text) > 600 or len(text) < 15:
         return False
-    head = text[:160]
-    starts = bool(_AUTHOR.search(text)) or bool(_YEAR_IN_BRACKETS.search(head))
-    signs = sum(bool(p.search(text)) for p in _STRONG) * 2 + sum(bool(p.search(text)) for p in _WEAK)
-    signs += 2 if _YEAR_IN_BRACKETS.search(text) else 0
-    return starts and signs >= 3
+    author = bool(_AUTHOR.search(text))
+    bracketed = bool(_YEAR_IN_BRACKETS.search(text[:160]))
+    signs = 2 * (sum(bool(p.search(text)) for p in _STRONG) + author + bracketed)
+    signs += sum(bool(p.search(text)) for p in _WEAK)
+    signs += bool(_BARE_YEAR.search(text)) and not bracketed  # the bracketed year is not counted twice
+    return (author or bracketed) and signs >= 3
 
 
 def split_references(blocks: list[RawBlock]) -> tuple[list[RawBlock], list[str]]:
@@ -79,9 +85,9 @@ def split_references(blocks: list[RawBlock]) -> tuple[list[RawBlock], list[str]]
             if block.kind == HEADING and block.level <= level and not label_of(block.text):
                 level = 0
             else:
-                if block.text and not label_of(block.text):
+                if block.kind != HEADING and block.text and not label_of(block.text):
                     references.append(block.text)
-                continue
+                continue  # sub-headings ("Books", "Articles") only group the list
         if block.kind == HEADING and label_of(block.text):
             level = block.level
             continue
