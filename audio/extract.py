@@ -244,7 +244,11 @@ def _blocks(fragment: lxml.html.HtmlElement) -> list[tuple[str, str]]:
 
 
 def _holds_prose(fragment: lxml.html.HtmlElement) -> bool:
-    """An article has some words outside links; a menu, a link list or a copyright line has (almost) none."""
+    """An article has some words outside links and at least one sentence-long line; a menu, a link list, a
+    product grid or a copyright line has neither."""
+    lines = fragment.text_content().splitlines()
+    if max((sum(1 for w in line.split() if sum(ch.isalpha() for ch in w) >= 2) for line in lines), default=0) < 6:
+        return False
     words = 0
     for el in fragment.iter():
         if not isinstance(el.tag, str):

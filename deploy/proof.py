@@ -42,7 +42,7 @@ def load_lexicon_for(manifest: Manifest, content: Path | None) -> dict[str, str]
         return {}
     from gentle_steps.audio.speech import LexiconError, load_lexicon
 
-    path = content / str(manifest.show.get("lexicon") or "lexicon.toml")
+    path = content / (manifest.show.lexicon or "lexicon.toml")
     try:
         return load_lexicon(path)
     except LexiconError as exc:

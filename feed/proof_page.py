@@ -14,7 +14,6 @@ from importlib import resources
 
 from gentle_steps.audio.model import Manifest
 from gentle_steps.audio.proof_report import ProofReport, SectionProof, SentenceProof
-from gentle_steps.audio.settings import ShowSettings
 from gentle_steps.feed.pages import relative, seconds_attr, split_decoration, support_block
 from gentle_steps.feed.rss import clock
 from markupsafe import Markup
@@ -95,7 +94,7 @@ def _views(report: ProofReport, manifest: Manifest) -> list[_EpisodeView]:
 
 def render_proof_page(report: ProofReport, manifest: Manifest) -> str:
     """The report page's HTML."""
-    show = ShowSettings.from_dict(manifest.show)
+    show = manifest.show
     episodes = _views(report, manifest)
     return _environment().get_template("proof.html").render(
         lang=show.language,

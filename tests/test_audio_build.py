@@ -205,12 +205,12 @@ SHOW_CASES = {
     "missing": (None, "show.toml: show settings file is missing"),
     "not toml": ("title = ", "show.toml: not valid TOML"),
     "no title": ('author = "A"\ndescription = "D"\n', "show.toml: key 'title' is missing"),
-    "bad explicit": ('title = "T"\nauthor = "A"\ndescription = "D"\nexplicit = "no"\n',
+    "bad explicit": ('title = "Two Words"\nauthor = "A"\ndescription = "D"\nexplicit = "no"\n',
                      "show.toml: key 'explicit' must be true or false"),
-    "unknown key": ('title = "T"\nauthor = "A"\ndescription = "D"\ncolour = "blue"\n',
+    "unknown key": ('title = "Two Words"\nauthor = "A"\ndescription = "D"\ncolour = "blue"\n',
                     "show.toml: key 'colour' is not a known setting"),
-    "bad voice": ('title = "T"\nauthor = "A"\ndescription = "D"\nvoice = "robot"\n', "key 'voice' is 'robot'"),
-    "bad invocation": ('title = "T"\nauthor = "A"\ndescription = "D"\ninvocation_name = "alexa steps"\n',
+    "bad voice": ('title = "Two Words"\nauthor = "A"\ndescription = "D"\nvoice = "robot"\n', "key 'voice' is 'robot'"),
+    "bad invocation": ('title = "Two Words"\nauthor = "A"\ndescription = "D"\ninvocation_name = "alexa steps"\n',
                        "key 'invocation_name' uses a word Amazon forbids: alexa"),
 }
 

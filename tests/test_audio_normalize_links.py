@@ -97,7 +97,7 @@ def test_plan_section_passes_read_citations_through():
 
 
 def test_read_citations_is_a_show_setting(tmp_path: Path):
-    base = {"title": "T", "author": "A", "description": "D"}
+    base = {"title": "Two Words", "author": "A", "description": "D"}
     assert parse_show(base, tmp_path / "show.toml", tmp_path).read_citations is False
     assert parse_show({**base, "read_citations": True}, tmp_path / "show.toml", tmp_path).read_citations is True
     with pytest.raises(SettingsError, match=r"show\.toml: key 'read_citations' must be true or false"):

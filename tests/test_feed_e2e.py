@@ -44,7 +44,9 @@ def manifest(dist) -> Manifest:
 @pytest.fixture(scope="module")
 def files(dist, manifest) -> dict[str, bytes]:
     """What the feed stage wrote into dist/ (checked equal to a fresh render)."""
-    rendered = encode(render_site(manifest))
+    books = {p.relative_to(dist).as_posix(): p.stat().st_size for p in dist.rglob("*.epub")}
+    assert books, "the build wrote the EPUB books the pages link"
+    rendered = encode(render_site(manifest, books))
     for rel, data in rendered.items():
         assert (dist / rel).is_file(), f"the build did not write {rel}"
         assert (dist / rel).read_bytes() == data, f"dist/{rel} differs from render_site(manifest)"

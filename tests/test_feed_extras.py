@@ -32,7 +32,7 @@ from lxml import etree
 GOLDEN = Path(__file__).parent / "golden"
 NS = {"podcast": PODCAST_NS}
 EPISODE = "can-you-rebuild-trust-after-betrayal"
-BASE = 'title = "Show"\nauthor = "A"\ndescription = "D"\n'
+BASE = 'title = "Quiet Show"\nauthor = "A"\ndescription = "D"\n'
 EXTRAS = '''
 [[funding]]
 url = "https://example.org/support"

@@ -93,7 +93,7 @@ def test_proof_without_a_build_is_one_line_and_exit_2(tmp_path, capsys):
     status, out = _cli(["proof", "--dist", str(tmp_path / "dist")])
     err = capsys.readouterr().err
     assert status == 2 and out == ""
-    assert err.count("\n") == 1 and "manifest.json" in err and "build" in err
+    assert err.count("\n") == 1 and str(tmp_path / "dist") in err and "gentle-steps build" in err
 
 
 def test_proof_without_the_extra_names_it_in_one_line(tmp_path):

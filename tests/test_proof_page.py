@@ -82,7 +82,7 @@ def test_each_flagged_sentence_links_to_exactly_its_span(report, manifest):
 
 def test_page_structure_and_suggestions(report, manifest):
     doc = lxml.html.fromstring(render_proof_page(report, manifest))
-    assert doc.get("lang") == manifest.show["language"]
+    assert doc.get("lang") == manifest.show.language
     levels = [int(h.tag[1]) for h in doc.xpath("//main//h1 | //main//h2 | //main//h3")]
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
     rows = doc.xpath("//table/tbody/tr")

@@ -1,4 +1,4 @@
-/* Gentle Steps listening pages: small enhancements only. Every page works without this file: the browser's
+/* Listening pages: small enhancements only. Every page works without this file: the browser's
    own audio controls, section links that open the MP3 at #t=seconds, and the whole transcript as text.
    With it:
    - a compact player replaces the native controls and stays in view while reading: play/pause, back and
