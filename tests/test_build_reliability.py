@@ -198,8 +198,8 @@ def test_a_bad_base_url_is_refused(url: str, problem: str, content_copy: Path, t
 
 
 def test_an_upper_case_scheme_is_accepted_and_normalised(content_copy: Path, tmp_path: Path):
-    report = tone_build(content_copy, tmp_path, base_url="HTTPS://Listen.Example.ORG:8443/shows")
-    assert report.manifest.base_url == "https://listen.example.org:8443/shows/"
+    report = tone_build(content_copy, tmp_path, base_url="HTTPS://Listen.Quiet-Readings.NET:8443/shows")
+    assert report.manifest.base_url == "https://listen.quiet-readings.net:8443/shows/"
 
 
 def test_two_text_articles_with_the_same_title_both_build(content_copy: Path, tmp_path: Path, capsys):
@@ -228,7 +228,7 @@ def test_the_cli_names_where_it_looked(tmp_path: Path):
                              "--out", str(tmp_path / "dist")], cwd=tmp_path, capture_output=True, text=True,
                             check=False)
     assert result.returncode == 2
-    assert result.stderr.strip() == f"gentle-steps build: {tmp_path / 'nowhere'}: content folder not found"
+    assert result.stderr.strip().startswith(f"gentle-steps build: {tmp_path / 'nowhere'}: content folder not found")
 
 
 def test_cache_prune_trims_least_recently_used(content_copy: Path, tmp_path: Path, capsys):
