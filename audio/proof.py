@@ -212,7 +212,7 @@ def proof_section(episode_id: str, section: Section, samples: np.ndarray, recogn
 
 def decode_section(dist: Path, section: Section) -> np.ndarray:
     """The section's MP3 decoded to 16 kHz mono (through the ffmpeg in imageio-ffmpeg)."""
-    from gentle_steps.audio.mastering import EncodeError, decode_mp3
+    from gentle_steps.audio.encoding import EncodeError, decode_mp3
 
     path = dist / section.audio.path
     try:

@@ -61,9 +61,9 @@ def test_stray_symbols_are_never_said_by_name(phonemes):
 
 @pytest.fixture(scope="module")
 def piper():
-    from gentle_steps.audio.voices import load_voice
+    from gentle_steps.audio.voices import get_voice
 
-    return load_voice("piper", threads=1)
+    return get_voice("piper")
 
 
 def seconds(voice, text: str) -> float:
