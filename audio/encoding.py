@@ -1,7 +1,9 @@
 """MP3 through ffmpeg (the binary shipped inside imageio-ffmpeg): encode, decode, join, and ID3 tags.
 
-Every ffmpeg process is a child that dies with the build (a parent-death signal on Linux), is fed through pipes
-and is bounded in time. Output is bit-exact: the same samples give the same bytes.
+Every ffmpeg process is fed through pipes and bounded in time, and ends with the build: it reads its input from
+the build (end of input when the build is gone) and writes to it (a broken pipe then). No pre-exec hook, so the
+child starts with vfork rather than copying the build's memory map (seconds of system time otherwise).
+Output is bit-exact: the same samples give the same bytes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,21 +59,12 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Ask Linux to kill this child when the build that started it dies, even by SIGKILL."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def _ffmpeg(args: list[str], data: bytes | None = None) -> bytes:
     """Run ffmpeg with ``data`` on stdin; its stdout, or :class:`EncodeError` with its last words."""
     try:
         result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error",
                                  *(["-nostdin"] if data is None else []), *args],
-                                input=data, capture_output=True, timeout=TIMEOUT_SECONDS, check=False,
-                                preexec_fn=_die_with_parent)
+                                input=data, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise EncodeError(f"ffmpeg took longer than {TIMEOUT_SECONDS} s") from None
     except OSError as exc:
@@ -97,7 +89,10 @@ def encode_mp3(samples: np.ndarray, rate: int, profile: Profile) -> bytes:
         target = Path(tmp) / "out.mp3"  # a file, not a pipe: the Xing header is written last, by seeking back
         # -fflags/-flags bitexact: no encoder version strings, so the same samples give the same bytes.
         _ffmpeg(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-acodec", "libmp3lame",
-                 "-b:a", f"{profile.bitrate_kbps}k", "-ar", str(profile.sample_rate), "-ac", "1",
+                 # compression_level 7: LAME's faster psychoacoustic search; at these bit rates, for speech,
+                 # twice as fast for no audible difference.
+                 "-b:a", f"{profile.bitrate_kbps}k", "-compression_level", "7", "-ar", str(profile.sample_rate),
+                 "-ac", "1",
                  "-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-fflags", "+bitexact",
                  "-flags:a", "+bitexact", "-write_xing", "1",
                  *(["-cutoff", str(profile.lowpass_hz)] if profile.lowpass_hz else []), str(target)],

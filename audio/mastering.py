@@ -56,7 +56,7 @@ PROFILES = {p.name: p for p in (PODCAST, ALEXA)}
 ALEXA_MAX_SECONDS = 240
 """Longest clip Alexa plays through SSML <audio>."""
 
-MAX_UNIT_SECONDS = 180
+MAX_UNIT_SECONDS = 90
 """Longest stretch of narration mastered and encoded as one piece (longer sections are split at sentences)."""
 
 BIN_MS = 10
@@ -144,32 +144,76 @@ def _pad_for_gating(samples: np.ndarray, rate: int) -> np.ndarray:
 _TRUE_PEAK_FIR: np.ndarray | None = None
 
 
-def _oversampled_peaks(samples: np.ndarray) -> np.ndarray:
-    """Per-sample peak of the 4x oversampled signal (the true-peak meter of BS.1770 Annex 2).
-
-    A 48-tap low-pass FIR split into its four polyphase branches (12 taps each, as in Annex 2); each branch
-    gives one of the four interpolated points between samples, aligned for the filter's delay.
-    """
+def _peak_filter() -> np.ndarray:
+    """The true-peak meter's 48-tap low-pass FIR at 4x (made once)."""
     global _TRUE_PEAK_FIR
     if _TRUE_PEAK_FIR is None:
         from scipy.signal import firwin
 
         _TRUE_PEAK_FIR = (firwin(48, 0.25) * 4).astype(np.float32)
-    x = samples.astype(np.float32)
+    return _TRUE_PEAK_FIR
+
+
+_PEAK_BLOCK = 1 << 16
+"""Samples measured at a time: the 4x oversampled signal is never held whole (bounded memory)."""
+
+
+def _oversampled_peaks(samples: np.ndarray) -> np.ndarray:
+    """Per-sample peak of the 4x oversampled signal (the true-peak meter of BS.1770 Annex 2).
+
+    A 48-tap low-pass FIR at 4x, applied as a polyphase interpolator (scipy's upfirdn: four 12-tap branches,
+    as in Annex 2); each input sample's peak is the largest of itself and the four points after it, aligned
+    for the filter's delay. Blocks of :data:`_PEAK_BLOCK` samples overlap by the filter's span, so the result
+    is the same as for the whole signal at once.
+    """
+    from scipy.signal import upfirdn
+
+    fir = _peak_filter()
+    x = samples.astype(np.float32, copy=False)
+    delay, span = 6, 12  # the filter's delay and length, in input samples
     peaks = np.abs(x)
-    delay = 6  # (48 - 1) / 2 taps at 4x, in input samples, rounded
-    for phase in range(4):
-        branch = np.convolve(x, _TRUE_PEAK_FIR[phase::4], mode="full")[delay: delay + len(x)]
-        np.maximum(peaks, np.abs(branch), out=peaks)
+    for start in range(0, len(x), _PEAK_BLOCK):
+        stop = min(len(x), start + _PEAK_BLOCK)
+        lo = max(0, start - span)
+        up = upfirdn(fir, x[lo:stop + span], up=4)
+        first = 4 * (start - lo + delay)
+        block = up[first: first + 4 * (stop - start)]
+        block = np.pad(block, (0, 4 * (stop - start) - len(block))).reshape(-1, 4)
+        # Largest and smallest of each sample's four points, column by column (numpy's reduction over an axis
+        # of four is several times slower).
+        high = np.maximum(np.maximum(block[:, 0], block[:, 1]), np.maximum(block[:, 2], block[:, 3]))
+        low = np.minimum(np.minimum(block[:, 0], block[:, 1]), np.minimum(block[:, 2], block[:, 3]))
+        np.maximum(peaks[start:stop], np.maximum(high, -low), out=peaks[start:stop])
     return peaks
 
 
 def true_peak(samples: np.ndarray) -> float:
-    """True peak in dBTP."""
+    """True peak in dBTP: the largest value of the 4x oversampled signal (BS.1770 Annex 2).
+
+    Exact, but measured only where it can matter: an interpolated point is at most the filter's gain (the
+    largest sum of one branch's absolute taps) times the largest nearby sample, so blocks whose samples are too
+    small to beat the peak found so far are skipped, loudest blocks first.
+    """
+    from scipy.signal import upfirdn
+
     if not len(samples):
         return -120.0
-    peak = float(_oversampled_peaks(samples).max())
-    return 20 * np.log10(peak) if peak > 1e-6 else -120.0
+    fir = _peak_filter()
+    gain = float(max(np.abs(fir[p::4]).sum() for p in range(4)))
+    block, span = _PEAK_BLOCK, 12
+    x = samples.astype(np.float32, copy=False)
+    starts = range(0, len(x), block)
+    bounds = [float(np.abs(x[max(0, s - span): s + block + span]).max()) for s in starts]
+    best = 0.0
+    for bound, start in sorted(zip(bounds, starts, strict=True), reverse=True):
+        if max(bound, bound * gain) <= best:
+            break
+        lo, stop = max(0, start - span), min(len(x), start + block)
+        up = upfirdn(fir, x[lo: stop + span], up=4)
+        first = 4 * (start - lo + 6)  # the filter's delay: 6 input samples
+        points = up[first: first + 4 * (stop - start)]
+        best = max(best, bound, float(points.max(initial=0.0)), float(-points.min(initial=0.0)))
+    return 20 * np.log10(best) if best > 1e-6 else -120.0
 
 
 def lowpass(samples: np.ndarray, rate: int, cutoff_hz: int) -> np.ndarray:
@@ -187,14 +231,15 @@ def phase_rotate(samples: np.ndarray, rate: int) -> np.ndarray:
     A voice's glottal pulses make a lopsided, peaky waveform; rotating the phase makes it more symmetric, so the
     limiter has less to take off at -14 LUFS. Magnitude (what one hears) is unchanged.
     """
-    from scipy.signal import lfilter
+    from scipy.signal import sosfilt
 
-    out = samples.astype(np.float64)
+    sections = []
     for freq in (150.0, 300.0, 600.0):
         w0 = 2 * np.pi * freq / rate
         alpha, cos = np.sin(w0) / (2 * 0.7), np.cos(w0)
-        out = lfilter([1 - alpha, -2 * cos, 1 + alpha], [1 + alpha, -2 * cos, 1 - alpha], out)
-    return out.astype(np.float32)
+        b, a = np.array([1 - alpha, -2 * cos, 1 + alpha]), np.array([1 + alpha, -2 * cos, 1 - alpha])
+        sections.append(np.concatenate([b / a[0], a / a[0]]))
+    return sosfilt(np.array(sections), samples.astype(np.float64)).astype(np.float32)  # one pass, three sections
 
 
 def _limiter_gain(peaks: np.ndarray, gain: float, rate: int, ceiling_dbtp: float) -> np.ndarray:
@@ -270,11 +315,23 @@ class MasteredUnit:
 
 
 def measure(decoded: np.ndarray, rate: int) -> tuple[float, np.ndarray]:
-    """True peak (dBTP) and K-weighted energy bins of decoded audio."""
+    """True peak (dBTP) and K-weighted energy bins of decoded audio, filtered a block at a time (the filters'
+    state carried across blocks, so the figures equal those of the whole signal at once)."""
+    import pyloudnorm
+    from scipy.signal import lfilter, lfilter_zi
+
     size = rate * BIN_MS // 1000
-    weighted = _k_weighted(decoded, rate) ** 2 if len(decoded) else np.zeros(0)
-    padded = np.pad(weighted, (0, -len(weighted) % size)) if len(weighted) else np.zeros(size)
-    return true_peak(decoded), padded.reshape(-1, size).sum(axis=1)
+    block = size * 1000
+    stages = list(pyloudnorm.Meter(rate)._filters.values())
+    states = [lfilter_zi(stage.b, stage.a) * 0.0 for stage in stages]
+    bins = []
+    for start in range(0, max(len(decoded), 1), block):
+        chunk = decoded[start:start + block].astype(np.float64)
+        for n, stage in enumerate(stages):
+            chunk, states[n] = lfilter(stage.b, stage.a, chunk, zi=states[n])
+        energy = chunk * chunk
+        bins.append(np.pad(energy, (0, -len(energy) % size)).reshape(-1, size).sum(axis=1))
+    return true_peak(decoded), np.concatenate(bins) if bins else np.zeros(1)
 
 
 def master_unit(samples: np.ndarray, rate: int, profile: Profile) -> MasteredUnit:

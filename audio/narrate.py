@@ -85,6 +85,9 @@ class NarratedShow:
     cpu_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     """CPU seconds per kind of task (synthesize, master, join), for the bench."""
 
+    tasks: list[tuple[str, str, float, float]] = field(default_factory=list)
+    """(thread, kind, start, end) of every task, monotonic seconds: how busy the threads were."""
+
 
 class _Progress:
     """``True``: a bar; ``None``: a bar on a terminal, otherwise a plain line every ``every`` seconds (never for
@@ -122,6 +125,18 @@ class _Progress:
             self.bar.close()
 
 
+def _release_memory() -> None:
+    """Give the C heap's freed pages back to the system after a unit is mastered (its arrays are tens of MB;
+    glibc otherwise keeps them, and the build's memory would grow with the number of units)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+
 class Narrator:
     """Runs one plan's synthesis and mastering on a thread pool."""
 
@@ -129,7 +144,11 @@ class Narrator:
                  cover: bytes | None, cover_mime: str, cover_sha: str) -> None:
         self.voice, self.cache = voice, cache
         self.cover, self.cover_mime, self.cover_sha = cover, cover_mime, cover_sha
+        # Synthesis on every core (onnxruntime releases the GIL); mastering on one more thread of its own, so
+        # it overlaps synthesis (most of its time is ffmpeg, a child process) and only one unit's arrays exist
+        # at a time.
         self.pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="narrate")
+        self.master_pool = ThreadPoolExecutor(1, thread_name_prefix="master")
         self.lookahead = 2 * max(1, workers)
         self.progress = _Progress(progress)
         self.result = NarratedShow()
@@ -140,12 +159,13 @@ class Narrator:
     # --- Tasks (run in the pool) ---------------------------------------------------------------------------
 
     def _timed(self, kind: str, fn, *args):
-        started = time.thread_time()
+        started, wall = time.thread_time(), time.monotonic()
         try:
             return fn(*args)
         finally:
             with self.lock:
                 self.result.cpu_seconds[kind] += time.thread_time() - started
+                self.result.tasks.append((threading.current_thread().name, kind, wall, time.monotonic()))
 
     def _synthesize(self, key: str, spoken: str) -> None:
         import numpy as np
@@ -176,6 +196,8 @@ class Narrator:
                 samples = self.cache.get_sentence(str(value))
             chunks.append(samples)
         encoded = master_unit(np.concatenate(chunks), unit.rate, unit.profile)
+        del chunks
+        _release_memory()
         self.cache.put_file(unit.key, encoded.data, {
             "frame_samples": encoded.frame_samples, "decoded_samples": encoded.decoded_samples,
             "true_peak_dbtp": encoded.true_peak_dbtp,
@@ -185,7 +207,8 @@ class Narrator:
 
     def _submit(self, kind: str, fn, *args) -> Future:
         self.progress.add()
-        future = self.pool.submit(self._timed, kind, fn, *args)
+        pool = self.master_pool if kind == "master" else self.pool
+        future = pool.submit(self._timed, kind, fn, *args)
         future.add_done_callback(self.progress.step)
         return future
 
@@ -272,18 +295,17 @@ class Narrator:
             self._run(plan, show_title, author)
         except BaseException:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.master_pool.shutdown(wait=True, cancel_futures=True)
             self.progress.close()
             raise
         self.pool.shutdown(wait=True)
+        self.master_pool.shutdown(wait=True)
         self.progress.close()
         return self.result
 
     def _run(self, plan: NarrationPlan, show_title: str, author: str) -> None:
         rate = self.voice.sample_rate
         pending: list[tuple[str, int, FileJob, str]] = []  # (kind, episode index, job, key)
-        for i, prompt in enumerate(plan.prompts):
-            layout = Layout(self._ensure(tuple(p.key for p in prompt.line.pieces)), rate)
-            pending.append(("prompt", 0, *self._queue(prompt_job(layout, plan, i, show_title, author))))
         for e, episode in enumerate(plan.episodes):
             lengths: dict[str, int] = {}
             for s, section in enumerate(episode.sections):
@@ -292,6 +314,9 @@ class Narrator:
                 pending.append(("section", e, *self._queue(section_job(layout, episode, s, section, show_title))))
                 self._start_units(episode_units(layout, episode, s))  # its part of the whole episode, now
             pending.append(("episode", e, *self._queue(episode_job(Layout(lengths, rate), episode, show_title))))
+        for i, prompt in enumerate(plan.prompts):  # last: see NarrationPlan.pieces
+            layout = Layout(self._ensure(tuple(p.key for p in prompt.line.pieces)), rate)
+            pending.append(("prompt", 0, *self._queue(prompt_job(layout, plan, i, show_title, author))))
         self.result.sections = [[] for _ in plan.episodes]
         for kind, e, job, key in pending:
             finished = self._finish(job, key)

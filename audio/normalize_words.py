@@ -108,6 +108,11 @@ def english_words() -> frozenset[str]:
     return frozenset(get_english_words_set(["web2"], lower=True, alpha=True))
 
 
+def release_word_list() -> None:
+    """Forget the word list (about 25 MB) once the narration is planned; it is loaded again if needed."""
+    english_words.cache_clear()
+
+
 def is_english_word(word: str) -> bool:
     """True for a dictionary word or a regular inflection of one ("things", "stopped", "happier", "breathing")."""
     words = english_words()

@@ -100,8 +100,12 @@ class NarrationPlan:
     """Grounding prompts."""
 
     def pieces(self) -> dict[str, str]:
-        """Cache key -> spoken text of every synthesis call, prompts first, then reading order."""
-        lines = [p.line for p in self.prompts] + [ln for ep in self.episodes for s in ep.sections for ln in s.lines]
+        """Cache key -> spoken text of every synthesis call: reading order, then the prompts.
+
+        The prompts come last because they are short: what is mastered after the last sentence is then only a
+        few seconds of audio, not a whole section.
+        """
+        lines = [ln for ep in self.episodes for s in ep.sections for ln in s.lines] + [p.line for p in self.prompts]
         return {piece.key: piece.spoken for line in lines for piece in line.pieces}
 
 

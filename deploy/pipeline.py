@@ -23,6 +23,7 @@ from gentle_steps.audio.content import Content, ContentError, read_content
 from gentle_steps.audio.mastering import ALEXA, ALEXA_MAX_SECONDS, PODCAST, Profile
 from gentle_steps.audio.model import ArtworkInfo, AudioFile, Episode, Manifest, Prompt, Section, VoiceInfo
 from gentle_steps.audio.narrate import FinishedFile, NarratedShow, narrate
+from gentle_steps.audio.normalize_words import release_word_list
 from gentle_steps.audio.plan import NarrationPlan, check_lengths, plan_narration
 from gentle_steps.audio.settings import SettingsError, ShowSettings
 from gentle_steps.audio.voices import Voice, VoiceError, get_voice
@@ -85,6 +86,9 @@ class BuildReport:
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     """CPU seconds per stage (the bench prints them)."""
 
+    marks: list[tuple[str, float]] = field(default_factory=list)
+    """When each stage ended, in seconds since the process started (the bench prints them)."""
+
     def summary(self) -> str:
         """One closing line, like Pelican's "Processed N articles"."""
         hits = self.sentences - self.synthesized
@@ -115,11 +119,16 @@ def check_base_url(url: str) -> str:
     return urlunsplit((scheme, host, path, "", ""))
 
 
+_PROCESS_START = time.monotonic() - time.process_time()  # close enough to the interpreter's start
+
+
 class _Stopwatch:
     """CPU seconds per stage of this process's main thread (the narration threads report their own)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.marks: list[tuple[str, float]] = []
+        """(stage, seconds since the process started) at the end of each stage, for the bench."""
 
     def __call__(self, stage: str, fn, *args, **kwargs):
         started = time.thread_time()
@@ -127,6 +136,7 @@ class _Stopwatch:
             return fn(*args, **kwargs)
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.thread_time() - started
+            self.marks.append((stage, time.monotonic() - _PROCESS_START))
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -152,7 +162,7 @@ def _build(options: BuildOptions, base_url: str, cache: Cache) -> BuildReport:
     if options.strict and report.warnings:
         raise BuildError("\n".join(f"{w} (--strict)" for w in report.warnings))
     artwork = show_artwork(content.show, cache)
-    narrated = narrate(plan, voice, cache, workers=options.jobs, progress=options.progress,
+    narrated = clock("narrate", narrate, plan, voice, cache, workers=options.jobs, progress=options.progress,
                        cover=artwork.thumbnail, cover_mime="image/jpeg",
                        cover_sha=hashlib.sha256(artwork.thumbnail).hexdigest(), show_title=content.show.title,
                        author=content.show.author)
@@ -173,6 +183,7 @@ def _build(options: BuildOptions, base_url: str, cache: Cache) -> BuildReport:
     report.sections = sum(len(e.sections) for e in manifest.episodes)
     report.audio_seconds = sum(e.audio.duration_ms for e in manifest.episodes) / 1000
     report.cpu_seconds = {**clock.seconds, **narrated.cpu_seconds}
+    report.marks = clock.marks
     return report
 
 
@@ -200,6 +211,7 @@ def plan_stage(content: Content, voice: Voice, base_url: str) -> NarrationPlan:
     """The narration plan, refused before synthesis when an episode is too long or the feed, pages or skill
     package could not be made from it (rendered once from a manifest with placeholder audio)."""
     plan = plan_narration(content.articles, content.prompts, content.show, content.lexicon, voice.identity())
+    release_word_list()  # spoken text is done: its word list need not sit beside the voice in memory
     problems = check_lengths(plan)
     if problems:
         raise BuildError("\n".join(problems))
