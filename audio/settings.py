@@ -240,6 +240,22 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
             raise bad(key, "is empty")
         values[key] = value.strip() if isinstance(value, str) else value
 
+    values.update(_parse_lists(raw, bad))
+    if not values.get("invocation_name"):
+        values["invocation_name"] = invocation_name_from(values["title"])
+    values.update(parse_feed_extras(raw, bad))
+
+    settings = ShowSettings(**values, content_dir=str(content_dir.resolve()), notes=tuple(notes))
+    if not raw.get("invocation_name") and len(settings.invocation_name.split()) < 2:
+        raise bad("invocation_name", f"is not set, and the title gives {settings.invocation_name!r}, fewer than "
+                                     "two words; set invocation_name to two or more words, e.g. "
+                                     f"\"{(settings.invocation_name or 'my')} readings\"")
+    return _validate(settings, path, content_dir)
+
+
+def _parse_lists(raw: dict[str, Any], bad) -> dict[str, Any]:
+    """``categories``, ``crisis_resources`` (or the country table's lines) and ``keywords``."""
+    values: dict[str, Any] = {}
     if "categories" in raw:
         cats = raw["categories"]
         if (not isinstance(cats, list) or not cats
@@ -267,16 +283,7 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
             raise bad("keywords", 'must be a list of short phrases, like ["grounding", "calm"]')
         values["keywords"] = tuple(w.strip() for w in words)
-    if not values.get("invocation_name"):
-        values["invocation_name"] = invocation_name_from(values["title"])
-    values.update(parse_feed_extras(raw, bad))
-
-    settings = ShowSettings(**values, content_dir=str(content_dir.resolve()), notes=tuple(notes))
-    if not raw.get("invocation_name") and len(settings.invocation_name.split()) < 2:
-        raise bad("invocation_name", f"is not set, and the title gives {settings.invocation_name!r}, fewer than "
-                                     "two words; set invocation_name to two or more words, e.g. "
-                                     f"\"{(settings.invocation_name or 'my')} readings\"")
-    return _validate(settings, path, content_dir)
+    return values
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")

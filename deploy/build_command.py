@@ -38,13 +38,34 @@ def _disk_problem(exc: OSError) -> str:
 
 
 def run(args: Any) -> int:
-    """``gentle-steps build``: print one line per problem and exit non-zero, or a closing summary."""
+    """``gentle-steps build``: print one line per problem and exit non-zero, or a closing summary (or, when
+    nothing changed since the last build of the same output, say so and stop: see :mod:`fingerprint`)."""
+    if not args.out.strip():  # Path("") would be the current folder
+        return _fail("--out is empty; name the output folder, e.g. --out dist", 2)
+    from gentle_steps.deploy import fingerprint as fp
+    from gentle_steps.deploy.output import default_cache
+
+    content, out = Path(args.content), Path(args.out)
+    cache = Path(args.cache) if args.cache else default_cache(content)
+    inputs = {"content": str(content.resolve()), "out": str(out.resolve()), "base_url": args.base_url,
+              "voice": args.voice, "strict": args.strict, "skill_endpoint": args.skill_endpoint,
+              "cache": str(cache.resolve())}
+    print_ = fp.fingerprint(inputs, content) if content.is_dir() and not out.is_symlink() else ""
+    if print_ and fp.unchanged(cache, out, print_):
+        print(f"Nothing changed since the last build of {out.resolve()} (content, settings, options, voice, "
+              "code); nothing to do.")
+        return 0
+    status = _build(args)
+    if status == 0 and print_:
+        fp.remember(cache, out, print_)
+    return status
+
+
+def _build(args: Any) -> int:
     from gentle_steps.audio.encoding import EncodeError
     from gentle_steps.audio.voices import VoiceError
     from gentle_steps.deploy.pipeline import BuildError, BuildOptions, build
 
-    if not args.out.strip():  # Path("") would be the current folder
-        return _fail("--out is empty; name the output folder, e.g. --out dist", 2)
     options = BuildOptions(content=Path(args.content), out=Path(args.out), base_url=args.base_url,
                            voice=args.voice, jobs=max(1, args.jobs), strict=args.strict,
                            cache=Path(args.cache) if args.cache else None, skill_endpoint=args.skill_endpoint)
