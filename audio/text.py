@@ -5,35 +5,24 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Pictographs, dingbats, symbols and the joiners/selectors that glue emoji sequences together.
-_EMOJI_RANGES = (
-    (0x1F000, 0x1FAFF),  # mahjong .. symbols and pictographs extended-A
-    (0x2600, 0x27BF),  # misc symbols, dingbats
-    (0x2B00, 0x2BFF),  # arrows and stars used as emoji
-    (0x1F1E6, 0x1F1FF),  # regional indicators (flags)
-    (0xFE00, 0xFE0F),  # variation selectors
-    (0xE0020, 0xE007F),  # tag characters (subdivision flags)
+import regex
+
+EMOJI = regex.compile(
+    r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\uFE0E\uFE0F\u200D\u20E3\U000E0020-\U000E007F]"
 )
-_JOINERS = {0x200D, 0x20E3}  # zero-width joiner, combining keycap
+"""The one emoji rule (speech, captions, pages): every character with Unicode's Extended_Pictographic property,
+plus what builds emoji sequences around them: skin-tone modifiers, regional indicator pairs (flags), variation
+selectors, the zero-width joiner, the combining keycap and tag characters."""
 
 
 def is_emoji(ch: str) -> bool:
-    """True for a pictograph or a character that only decorates one (selector, joiner, skin tone)."""
-    cp = ord(ch)
-    if cp in _JOINERS:
-        return True
-    if any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES):
-        return True
-    return unicodedata.category(ch) == "So"
-
-
-# Below U+00A6 (the first "So" character) nothing is an emoji: plain English text never needs the slow check.
-_MAYBE_EMOJI = re.compile("[^\x00-\xa5]")
+    """True for a pictograph or a character that only builds one (selector, joiner, skin tone, flag letter)."""
+    return bool(EMOJI.match(ch))
 
 
 def strip_emoji(text: str) -> str:
     """Remove emoji and pictographs, then tidy the spaces they leave."""
-    return collapse_spaces(_MAYBE_EMOJI.sub(lambda m: "" if is_emoji(m.group()) else m.group(), text))
+    return collapse_spaces(EMOJI.sub("", text))
 
 
 def starts_with_emoji(text: str) -> bool:

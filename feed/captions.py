@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex
+from gentle_steps.audio.text import strip_emoji
 
 MAX_LINE = 42
 """Most characters on one caption line."""
@@ -38,11 +39,6 @@ CUE_CLASSES = {"heading": "heading", "title": "title"}
 VTT_STYLE = "STYLE\n::cue(.heading), ::cue(.title) {\n  font-weight: bold;\n}\n"
 """The WebVTT style block: heading and title cues in bold, for players that honour it."""
 
-# Extended_Pictographic, plus what builds emoji sequences around them: skin-tone modifiers, regional
-# indicator pairs (flags), variation selectors, the zero-width joiner, the combining keycap and tag characters.
-_PICTOGRAPHS = regex.compile(
-    r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\uFE0E\uFE0F\u200D\u20E3\U000E0020-\U000E007F]"
-)
 _CLAUSE_END = (",", ";", ":", "—", "–", "…")
 _VOWEL_GROUPS = regex.compile(r"[aeiouy]+")
 # An em dash between words is a clause boundary even without spaces ("staying—or weak").
@@ -51,7 +47,7 @@ _DASH_JOIN = regex.compile(r"(?<=\p{L}—)(?=\p{L})")
 
 def caption_text(text: str) -> str:
     """The article's words as a caption shows them: no pictographs, single spaces."""
-    return " ".join(_PICTOGRAPHS.sub("", text).split())
+    return strip_emoji(text)
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from gentle_steps.audio.model import Episode, Manifest, Section, Sentence
 from gentle_steps.audio.settings import ShowSettings
-from gentle_steps.audio.text import slugify
+from gentle_steps.audio.text import is_emoji, slugify
 from gentle_steps.feed.rss import FEED_PATH, clock, feed_url
 from gentle_steps.feed.transcripts import section_title
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -109,8 +108,7 @@ def squash(text: str) -> str:
 
 
 def _is_decoration(ch: str) -> bool:
-    # Emoji and pictographs (So), skin-tone and other modifiers (Sk), variation selectors and joiners (Mn/Cf).
-    return unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch.isspace()
+    return is_emoji(ch) or ch.isspace()  # the one emoji rule (audio.text.EMOJI)
 
 
 def split_decoration(heading: str) -> tuple[str, str]:
