@@ -15,8 +15,8 @@ from gentle_steps.audio.settings import ShowSettings
 from gentle_steps.audio.speech import Utterance, lead_in, plan_section, speakable, split_long
 from gentle_steps.audio.text import unique_slug
 
-SPOKEN_CHARS_PER_SECOND = 13.0
-"""A cautious speaking rate for estimates (the default voice reads about 14-16 characters a second)."""
+SPOKEN_CHARS_PER_SECOND = 15.0
+"""A cautious speaking rate for estimates (the default voice reads about 17 characters a second)."""
 
 MAX_EPISODE_SECONDS = 3 * 3600
 """Longest episode the build narrates; a longer article is refused before synthesis (split it in parts)."""
