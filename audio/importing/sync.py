@@ -19,9 +19,11 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from gentle_steps.audio.cache import atomic_write
 from gentle_steps.audio.importing.entries import Entry, SourceError
 from gentle_steps.audio.importing.render import render_article
 from gentle_steps.audio.readers import EXTENSIONS, MAX_BYTES
+from gentle_steps.audio.text import unique_slug
 
 STATE_FILE = ".import-state.json"
 """Name of the state file inside the content folder."""
@@ -145,7 +147,7 @@ class Sync:
         if home is None:
             if record is not None:
                 return self._record(Action("skipped", entry.url, f"articles/{record.file}", "removed by hand"))
-            stem = _unique(entry.slug or "article", self._taken)
+            stem = unique_slug(entry.slug or "article", self._taken)
             home = self.articles_dir / f"{stem}.html"
             self._stage(home, data)
             self.state.articles[entry.url] = ArticleRecord(home.name, digest)
@@ -187,7 +189,7 @@ class Sync:
             state_bytes = self.state.to_bytes()
             state_path = self.content / STATE_FILE
             if not state_path.exists() or state_path.read_bytes() != state_bytes:
-                _write_atomic(state_path, state_bytes)
+                atomic_write(state_path, state_bytes)
                 changed = True
         finally:
             self.abort()
@@ -254,30 +256,8 @@ def remove_stale_staging(content: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _stem(name: str) -> str:
     return name.split(".", 1)[0]
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    stem, n = base, 2
-    while stem in taken:
-        stem = f"{base}-{n}"
-        n += 1
-    taken.add(stem)
-    return stem
 
 
 def _rel(path: Path, content: Path) -> str:
