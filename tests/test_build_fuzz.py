@@ -8,7 +8,6 @@ long paragraphs, bare URLs, Markdown and plain text. The tone voice keeps each b
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 from gentle_steps.deploy.cli import main
 from hypothesis import HealthCheck, given, settings
