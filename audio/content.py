@@ -92,6 +92,8 @@ def read_articles(content: Path, show: ShowSettings) -> tuple[list[Article], lis
         raise ContentError(f"{folder.resolve()}: articles folder not found")
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     candidates = [p for p in files if p.suffix.lower() in EXTENSIONS]
+    waiting = [p for p in candidates if p.suffixes[-2:-1] == [".imported"]]
+    candidates = [p for p in candidates if p not in waiting]
     if not candidates:
         raise ContentError(f"{folder.resolve()}: no articles (.txt, .md or .html files)")
     articles, errors, warnings = [], [], []
@@ -108,6 +110,9 @@ def read_articles(content: Path, show: ShowSettings) -> tuple[list[Article], lis
     if errors:
         raise ContentError("\n".join(errors))
     warnings += _unique_ids(articles)
+    warnings += [f"articles/{p.name}: a newer import of an article you edited by hand; it is not built. Compare "
+                 f"it with {p.name.replace('.imported', '')} and keep one (rename it over yours to take it)"
+                 for p in waiting]
     articles.sort(key=lambda a: (a.date, a.title.lower()))
     return articles, warnings
 

@@ -248,6 +248,9 @@ class Episode:
     next_title: str = ""
     """Neighbouring article title from the blog's navigation, if found."""
 
+    canonical_url: str = ""
+    """Where the article is published (its ``<link rel="canonical">``); the page and feed item link to it."""
+
 
 @dataclass(frozen=True)
 class VoiceInfo:

@@ -257,7 +257,7 @@ def manifest_stage(plan: NarrationPlan, narrated: NarratedShow, show: ShowSettin
                                 description=article.description, author=article.author, source=article.source,
                                 sections=sections, audio=_audio(whole, PODCAST, base_url),
                                 references=article.references, previous_title=article.previous_title,
-                                next_title=article.next_title))
+                                next_title=article.next_title, canonical_url=article.canonical_url))
     prompts = [Prompt(id=p.id, text=p.text, spoken=p.line.utterance.spoken,
                       audio=_audio(narrated.prompts[i], ALEXA, base_url)) for i, p in enumerate(plan.prompts)]
     art_path = f"artwork.{artwork.extension}"

@@ -85,7 +85,8 @@ def placeholder_manifest(plan: NarrationPlan, show: ShowSettings, base_url: str)
         episodes.append(Episode(id=a.id, number=ep.number, title=a.title, date=a.date, description=a.description,
                                 author=a.author, source=a.source, sections=sections,
                                 audio=_placeholder_audio(episode_path(ep), base_url), references=a.references,
-                                previous_title=a.previous_title, next_title=a.next_title))
+                                previous_title=a.previous_title, next_title=a.next_title,
+                                canonical_url=a.canonical_url))
     prompts = [Prompt(id=p.id, text=p.text, spoken=p.line.utterance.spoken,
                       audio=_placeholder_audio(f"prompts/{p.id}.mp3", base_url)) for p in plan.prompts]
     return Manifest(base_url=base_url, show=show, voice=VoiceInfo("placeholder", "placeholder", "0"),

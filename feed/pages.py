@@ -278,6 +278,7 @@ def render_episode(manifest: Manifest, episode: Episode, epubs: Mapping[str, int
         sections=[section_view(s) for s in episode.sections],
         files=FILES,
         epub=_download(episode_epub_path(episode), epubs, here),
+        canonical=episode.canonical_url,
     )
 
 

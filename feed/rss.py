@@ -78,6 +78,8 @@ def show_notes_text(episode: Episode) -> str:
     """The item description: summary, then one ``(M:SS) Title`` line per section, which apps turn into chapters."""
     lines = [episode.description.strip(), "", "Sections:"] if episode.description.strip() else ["Sections:"]
     lines += [f"({clock(start)}) {title}" for start, _end, title in chapters(episode)]
+    if episode.canonical_url:
+        lines += ["", f"Read the original article: {episode.canonical_url}"]
     return "\n".join(lines)
 
 
@@ -88,6 +90,8 @@ def show_notes_html(episode: Episode, page: str) -> str:
     parts += [f"<li>({clock(start)}) {html.escape(title)}</li>" for start, _end, title in chapters(episode)]
     parts.append("</ul>")
     parts.append(f'<p><a href="{html.escape(page)}">Read along with the full transcript</a></p>')
+    if episode.canonical_url:
+        parts.append(f'<p><a href="{html.escape(episode.canonical_url)}">Read the original article</a></p>')
     return "".join(parts)
 
 

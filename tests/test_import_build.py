@@ -98,6 +98,16 @@ def test_imported_blog_builds_into_episodes_with_the_original_titles_dates_and_l
     assert links == {title: blog.url(path) for title, (_, path) in PUBLISHED.items()}
     sources = {ep["title"]: ep["source"] for ep in manifest["episodes"]}
     assert {a.title: a.source for a in articles} == sources
+    # ... and the episode's page and feed item link back to it.
+    for title, (_, path) in PUBLISHED.items():
+        episode = episodes[title]
+        assert episode["canonical_url"] == blog.url(path)
+        page = (dist / "episodes" / episode["id"] / "index.html").read_text(encoding="utf-8")
+        assert f'<link rel="canonical" href="{blog.url(path)}">' in page
+        assert f'<a href="{blog.url(path)}">Read the original article</a>' in page
+    notes = {i.findtext("title"): i.findtext("description") for i in feed.iter("item")}
+    for title, (_, path) in PUBLISHED.items():
+        assert f"Read the original article: {blog.url(path)}" in notes[title]
 
     # A second import changes nothing: content/ and dist/ stay byte-identical.
     content_before, dist_before = tree(blog_content), tree(dist)

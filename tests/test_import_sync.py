@@ -124,6 +124,13 @@ def test_a_hand_edit_is_never_overwritten(blog, content, capsys):
     assert (f"kept both: articles/{SLEEP} was edited by hand; kept it, the import is "
             "articles/when-sleep-wont-come.imported.html") in out
     assert "1 kept both (edited by hand)" in out
+    # A build narrates the author's file and says the import is waiting to be compared.
+    from gentle_steps.audio.content import read_articles
+    from gentle_steps.audio.settings import ShowSettings
+
+    articles, warnings = read_articles(content, ShowSettings(title="Quiet Show", author="A", description="D"))
+    assert [a.source for a in articles if "sleep" in a.source] == [f"articles/{SLEEP}"]
+    assert any(w.startswith("articles/when-sleep-wont-come.imported.html: a newer import") for w in warnings)
     # Again: nothing new upstream, so nothing is written.
     before = tree(content)
     assert "0 new, 0 changed, 2 unchanged" in import_(blog, content, capsys, "/wordpress/feed/")
