@@ -91,34 +91,40 @@ class NarratedShow:
 
 class _Progress:
     """``True``: a bar; ``None``: a bar on a terminal, otherwise a plain line every ``every`` seconds (never for
-    short builds); ``False``: nothing."""
+    short builds); ``False``: nothing. Counts sentences narrated and pieces of audio mastered."""
 
     def __init__(self, enabled: bool | None, every: float = 10.0) -> None:
         self.enabled = enabled if enabled is not None else (True if sys.stderr.isatty() else None)
-        self.total = self.done = 0
+        self.total: dict[str, int] = defaultdict(int)
+        self.done: dict[str, int] = defaultdict(int)
         self.every, self.last = every, time.monotonic()
         self.bar = None
         self.lock = threading.Lock()
 
-    def add(self, n: int = 1) -> None:
+    def _label(self) -> str:
+        return (f"narrated {self.done['synthesize']} of {self.total['synthesize']} sentences, mastered "
+                f"{self.done['master']} of {self.total['master']} pieces of audio")
+
+    def add(self, kind: str) -> None:
         with self.lock:
-            self.total += n
-            if self.enabled and self.bar is None and self.total:
+            self.total[kind] += 1
+            if self.enabled and self.bar is None:
                 from tqdm import tqdm
 
-                self.bar = tqdm(total=self.total, unit="step", desc="narrating", file=sys.stderr, leave=False)
-            elif self.bar is not None:
-                self.bar.total = self.total
-                self.bar.refresh()
-
-    def step(self, _future: Future | None = None) -> None:
-        with self.lock:
-            self.done += 1
+                self.bar = tqdm(total=0, unit="step", file=sys.stderr, leave=False, bar_format="{l_bar}{bar}")
             if self.bar is not None:
+                self.bar.total = sum(self.total.values())
+                self.bar.set_description(self._label(), refresh=True)
+
+    def step(self, kind: str) -> None:
+        with self.lock:
+            self.done[kind] += 1
+            if self.bar is not None:
+                self.bar.set_description(self._label(), refresh=False)
                 self.bar.update(1)
             elif self.enabled is None and time.monotonic() - self.last >= self.every:
                 self.last = time.monotonic()
-                print(f"narrating: {self.done} of {self.total} steps done", file=sys.stderr, flush=True)
+                print(self._label(), file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -206,10 +212,10 @@ class Narrator:
     # --- Scheduling (main thread) --------------------------------------------------------------------------
 
     def _submit(self, kind: str, fn, *args) -> Future:
-        self.progress.add()
+        self.progress.add(kind)
         pool = self.master_pool if kind == "master" else self.pool
         future = pool.submit(self._timed, kind, fn, *args)
-        future.add_done_callback(self.progress.step)
+        future.add_done_callback(lambda _: self.progress.step(kind))
         return future
 
     def _ensure(self, keys: tuple[str, ...]) -> dict[str, int]:
