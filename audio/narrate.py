@@ -120,8 +120,8 @@ class _Progress:
         with self.lock:
             self.done[kind] += 1
             if self.bar is not None:
-                self.bar.set_description(self._label(), refresh=False)
                 self.bar.update(1)
+                self.bar.set_description(self._label(), refresh=True)
             elif self.enabled is None and time.monotonic() - self.last >= self.every:
                 self.last = time.monotonic()
                 print(self._label(), file=sys.stderr, flush=True)
