@@ -16,6 +16,7 @@ from pathlib import Path
 from gentle_steps.audio.model import Manifest, ManifestError
 from gentle_steps.audio.proof import ProofError, Recognizer, proof_manifest, require_extra
 from gentle_steps.audio.proof_report import ProofReport
+from gentle_steps.deploy.output import json_bytes
 from gentle_steps.feed.proof_page import PAGE_DIR, proof_files
 
 REPORT = f"{PAGE_DIR}/report.json"
@@ -51,7 +52,7 @@ def load_lexicon_for(manifest: Manifest, content: Path | None) -> dict[str, str]
 
 def write_proof(dist: Path, report: ProofReport, manifest: Manifest) -> Path:
     """Write ``dist/proof/`` whole (report.json, index.html, proof.js); returns the page's path."""
-    files = {REPORT: (json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n").encode()}
+    files = {REPORT: json_bytes(report.to_dict())}
     files.update(proof_files(report, manifest))
     target = dist / PAGE_DIR
     tmp = dist / f".{PAGE_DIR}.tmp-{os.getpid()}"
