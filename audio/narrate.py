@@ -154,7 +154,11 @@ class Narrator:
         # it overlaps synthesis (most of its time is ffmpeg, a child process) and only one unit's arrays exist
         # at a time.
         self.pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="narrate")
-        self.master_pool = ThreadPoolExecutor(1, thread_name_prefix="master")
+        self.master_pool = ThreadPoolExecutor(2, thread_name_prefix="master")
+        # One unit mastered at a time while the voice is loaded (memory); two once every sentence exists and
+        # the voice is let go, so the units left at the end are done on both cores.
+        self.master_slots = threading.Semaphore(1)
+        self.synthesis_left = 0
         self.lookahead = 2 * max(1, workers)
         self.progress = _Progress(progress)
         self.result = NarratedShow()
@@ -186,6 +190,12 @@ class Narrator:
                 self.result.warnings.append(f"the voice said nothing for '{spoken[:60]}'; a short pause "
                                             "stands in for it")
         self.cache.put_sentence(key, declick(samples, self.voice.sample_rate))
+        with self.lock:
+            self.synthesis_left -= 1
+            finished = self.synthesis_left == 0
+        if finished:
+            self.voice.release()
+            self.master_slots.release()
 
     def _master(self, unit: Unit) -> None:
         import numpy as np
@@ -201,7 +211,8 @@ class Narrator:
                 self._synthesize(str(value), self._spoken[str(value)])
                 samples = self.cache.get_sentence(str(value))
             chunks.append(samples)
-        encoded = master_unit(np.concatenate(chunks), unit.rate, unit.profile)
+        with self.master_slots:
+            encoded = master_unit(np.concatenate(chunks), unit.rate, unit.profile)
         del chunks
         _release_memory()
         self.cache.put_file(unit.key, encoded.data, {
@@ -297,6 +308,9 @@ class Narrator:
         self._spoken = plan.pieces()
         self._order = [k for k in self._spoken if not self.cache.has_sentence(k)]
         self._position = {k: i for i, k in enumerate(self._order)}
+        self.synthesis_left = len(self._order)
+        if not self._order:
+            self.master_slots.release()  # nothing to narrate: master on both cores from the start
         try:
             self._run(plan, show_title, author)
         except BaseException:

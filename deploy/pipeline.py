@@ -11,6 +11,7 @@ leaves the previous ``dist/`` untouched. The stages know nothing of each other; 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,9 +140,20 @@ class _Stopwatch:
             self.marks.append((stage, time.monotonic() - _PROCESS_START))
 
 
+def _warm_imports() -> None:
+    """Import what mastering needs on the core the start of a build leaves idle (about half a second)."""
+    import imageio_ffmpeg
+    import pyloudnorm  # noqa: F401
+    import scipy.ndimage  # noqa: F401
+    import scipy.signal  # noqa: F401
+
+    imageio_ffmpeg.get_ffmpeg_exe()
+
+
 def build(options: BuildOptions) -> BuildReport:
     """Run a whole build; raises :class:`BuildError` (nothing written) on bad input."""
     started = time.monotonic()
+    threading.Thread(target=_warm_imports, name="imports", daemon=True).start()
     base_url = check_base_url(options.base_url)
     cache_dir = options.cache or default_cache(options.content)
     try:
@@ -157,7 +169,10 @@ def build(options: BuildOptions) -> BuildReport:
 def _build(options: BuildOptions, base_url: str, cache: Cache) -> BuildReport:
     clock, report = _Stopwatch(), BuildReport()
     content, voice = clock("read", read_stage, options, base_url)
-    plan = clock("plan", plan_stage, content, voice, base_url)
+    plan = clock("plan", plan_stage, content, voice)
+    if any(not cache.has_sentence(key) for key in plan.pieces()):
+        voice.preload()  # the model loads on the other core while the outputs are tried out
+    clock("preflight", preflight_stage, plan, content, base_url)
     report.warnings = list(content.warnings)
     if options.strict and report.warnings:
         raise BuildError("\n".join(f"{w} (--strict)" for w in report.warnings))
@@ -207,19 +222,23 @@ def read_stage(options: BuildOptions, base_url: str) -> tuple[Content, Voice]:
     return content, voice
 
 
-def plan_stage(content: Content, voice: Voice, base_url: str) -> NarrationPlan:
-    """The narration plan, refused before synthesis when an episode is too long or the feed, pages or skill
-    package could not be made from it (rendered once from a manifest with placeholder audio)."""
+def plan_stage(content: Content, voice: Voice) -> NarrationPlan:
+    """The narration plan, refused before synthesis when an episode would be too long."""
     plan = plan_narration(content.articles, content.prompts, content.show, content.lexicon, voice.identity())
     release_word_list()  # spoken text is done: its word list need not sit beside the voice in memory
     problems = check_lengths(plan)
     if problems:
         raise BuildError("\n".join(problems))
+    return plan
+
+
+def preflight_stage(plan: NarrationPlan, content: Content, base_url: str) -> None:
+    """Refuse before synthesis what the feed, pages or skill package could not be made from (rendered once
+    from a manifest with placeholder audio)."""
     try:
         render_outputs(placeholder_manifest(plan, content.show, base_url))
     except ValueError as exc:
         raise BuildError(f"cannot make the feed, pages or skill package: {exc}") from None
-    return plan
 
 
 def _audio(finished: FinishedFile, profile: Profile, base_url: str) -> AudioFile:

@@ -44,6 +44,14 @@ class Voice(Protocol):
         """Fail fast, before anything is written, when the engine cannot work here (e.g. gtts offline)."""
         ...
 
+    def preload(self) -> None:
+        """Start loading the model in the background (the build calls it when something must be narrated)."""
+        ...
+
+    def release(self) -> None:
+        """Let the model go (every sentence exists); :meth:`synthesize` would load it again."""
+        ...
+
     def synthesize(self, text: str) -> np.ndarray:
         """Mono float32 samples in [-1, 1] for one sentence of spoken text; safe to call from several threads."""
         ...

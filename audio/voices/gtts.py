@@ -40,6 +40,12 @@ class GttsVoice:
         """Refuse at once when Google's servers cannot be reached."""
         preflight()
 
+    def preload(self) -> None:
+        """Nothing to load."""
+
+    def release(self) -> None:
+        """Nothing to let go."""
+
     def synthesize(self, text: str) -> np.ndarray:
         """One sentence through Google's service."""
         import imageio_ffmpeg

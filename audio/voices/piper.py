@@ -49,6 +49,18 @@ class PiperVoice:
         if not self.model.is_file():
             raise VoiceError(f"{self.model}: the voice model is missing; reinstall the project (./scripts/setup)")
 
+    def preload(self) -> None:
+        """Load the model on a background thread while the build does other work."""
+        threading.Thread(target=self._load, name="load-voice", daemon=True).start()
+
+    def release(self) -> None:
+        """Drop the inference session and its buffers (a few hundred MB) once every sentence exists."""
+        with self._lock:
+            self._loaded = None
+        import gc
+
+        gc.collect()
+
     def _load(self):
         with self._lock:
             if self._loaded is None:

@@ -29,6 +29,12 @@ class ToneVoice:
     def check(self) -> None:
         """Always usable."""
 
+    def preload(self) -> None:
+        """Nothing to load."""
+
+    def release(self) -> None:
+        """Nothing to let go."""
+
     def synthesize(self, text: str) -> np.ndarray:
         """Duration proportional to the text; pitch from its hash so sentences differ."""
         hook = os.environ.get("GENTLE_STEPS_TEST_HOOK")
