@@ -21,7 +21,7 @@ from gentle_steps.audio.speech import PAUSES
 SPLIT_PAUSE_MS = 150
 """Silence between the pieces of a sentence that was too long for the voice."""
 
-MASTERING_VERSION = 3
+MASTERING_VERSION = 5
 """Part of every unit's cache key: bump it when mastering or encoding changes the sound."""
 
 Part = tuple[str, str | int]

@@ -89,10 +89,7 @@ def encode_mp3(samples: np.ndarray, rate: int, profile: Profile) -> bytes:
         target = Path(tmp) / "out.mp3"  # a file, not a pipe: the Xing header is written last, by seeking back
         # -fflags/-flags bitexact: no encoder version strings, so the same samples give the same bytes.
         _ffmpeg(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-acodec", "libmp3lame",
-                 # compression_level 7: LAME's faster psychoacoustic search; at these bit rates, for speech,
-                 # twice as fast for no audible difference.
-                 "-b:a", f"{profile.bitrate_kbps}k", "-compression_level", "7", "-ar", str(profile.sample_rate),
-                 "-ac", "1",
+                 "-b:a", f"{profile.bitrate_kbps}k", "-ar", str(profile.sample_rate), "-ac", "1",
                  "-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-fflags", "+bitexact",
                  "-flags:a", "+bitexact", "-write_xing", "1",
                  *(["-cutoff", str(profile.lowpass_hz)] if profile.lowpass_hz else []), str(target)],
@@ -100,8 +97,10 @@ def encode_mp3(samples: np.ndarray, rate: int, profile: Profile) -> bytes:
         return target.read_bytes()
 
 
-def decode_mp3(source: bytes | Path, rate: int) -> np.ndarray:
-    """MP3 bytes or file -> float samples at ``rate`` (ffmpeg honours the LAME header's delay and padding)."""
+def decode_mp3(source: bytes | Path, rate: int, start_ms: int | None = None,
+               duration_ms: int | None = None) -> np.ndarray:
+    """MP3 bytes or file -> float samples at ``rate`` (ffmpeg honours the LAME header's delay and padding);
+    from a file, optionally only ``duration_ms`` from ``start_ms`` (a sample-accurate seek)."""
     import numpy as np
 
     if isinstance(source, bytes):
@@ -110,7 +109,9 @@ def decode_mp3(source: bytes | Path, rate: int) -> np.ndarray:
             tmp.write(source)
             tmp.flush()
             return decode_mp3(Path(tmp.name), rate)
-    out = _ffmpeg(["-i", str(source), "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"])
+    window = ([] if start_ms is None else ["-ss", f"{start_ms / 1000:.3f}"]) + \
+        ([] if duration_ms is None else ["-t", f"{duration_ms / 1000:.3f}"])
+    out = _ffmpeg([*window, "-i", str(source), "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"])
     return np.frombuffer(out, dtype="<i2").astype(np.float32) / 32768.0
 
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from gentle_steps.audio.model import Manifest, Section, Sentence
+from gentle_steps.audio.model import AudioFile, Episode, Manifest, Section, Sentence
 from gentle_steps.audio.proof_compare import (
     NORMALIZER_NAME,
     Comparison,
@@ -192,10 +192,19 @@ def _sentence_proof(index: int, sentence: Sentence, expected: str, uses: list[Le
     )
 
 
+def in_episode(section: Section) -> Section:
+    """The section with its sentences timed in the whole episode file (what podcast listeners hear)."""
+    return replace(section, sentences=[replace(s, start_ms=s.episode_start_ms, end_ms=s.episode_end_ms)
+                                       for s in section.sentences])
+
+
 def proof_section(episode_id: str, section: Section, samples: np.ndarray, recognizer: Recognizer,
-                  lexicon: Mapping[str, str]) -> SectionProof:
-    """Listen to one section and compare every sentence."""
-    words = recognizer.transcribe(samples)
+                  lexicon: Mapping[str, str], audio: AudioFile | None = None, offset_ms: int = 0) -> SectionProof:
+    """Listen to one section (``samples``, starting ``offset_ms`` into ``audio``, by default the section's own
+    file) and compare every sentence."""
+    audio = audio or section.audio
+    words = [replace(w, start_ms=w.start_ms + offset_ms, end_ms=w.end_ms + offset_ms)
+             for w in recognizer.transcribe(samples)]
     placed, unplaced = place_words(words, section.sentences)
     unrespelled = [unrespell(s.spoken, lexicon) for s in section.sentences]
     results = repair_boundaries([text for text, _ in unrespelled], placed)
@@ -205,18 +214,21 @@ def proof_section(episode_id: str, section: Section, samples: np.ndarray, recogn
     missed = sum(s.missed for s in sentences)
     inserted = sum(s.inserted for s in sentences) + len(unplaced)
     return SectionProof(episode_id=episode_id, id=section.id, index=section.index, title=section.title,
-                        audio=section.audio.path, duration_ms=section.audio.duration_ms, words=total, missed=missed,
+                        audio=audio.path, duration_ms=section.episode_end_ms - section.episode_start_ms
+                        if audio is not section.audio else audio.duration_ms, words=total, missed=missed,
                         inserted=inserted, miss_rate=rate(missed, total), sentences=sentences,
                         unplaced=_text(unplaced))
 
 
-def decode_section(dist: Path, section: Section) -> np.ndarray:
-    """The section's MP3 decoded to 16 kHz mono (through the ffmpeg in imageio-ffmpeg)."""
+def decode_section(dist: Path, episode: Episode, section: Section) -> np.ndarray:
+    """The section's stretch of the whole episode's MP3, decoded to 16 kHz mono (through the ffmpeg in
+    imageio-ffmpeg), one section at a time so memory stays bounded."""
     from gentle_steps.audio.encoding import EncodeError, decode_mp3
 
-    path = dist / section.audio.path
+    path = dist / episode.audio.path
     try:
-        return decode_mp3(path.read_bytes(), SAMPLE_RATE)
+        return decode_mp3(path, SAMPLE_RATE, section.episode_start_ms,
+                          section.episode_end_ms - section.episode_start_ms)
     except OSError as exc:
         raise ProofError(f"{path}: cannot read the section audio ({exc.strerror or exc})") from None
     except EncodeError as exc:
@@ -260,10 +272,9 @@ def proof_manifest(manifest: Manifest, dist: Path, lexicon: Mapping[str, str] | 
     """Listen to every section of every episode in ``manifest`` (files under ``dist``) and report."""
     lexicon = lexicon or {}
     for ep in manifest.episodes:  # before loading the model or listening to anything
-        for section in ep.sections:
-            if not (dist / section.audio.path).is_file():
-                raise ProofError(f"{dist / section.audio.path}: section audio listed in the manifest is missing; "
-                                 "build again")
+        if not (dist / ep.audio.path).is_file():
+            raise ProofError(f"{dist / ep.audio.path}: episode audio listed in the manifest is missing; "
+                             "build again")
     recognizer = recognizer or Recognizer()
     episodes = []
     for ep in manifest.episodes:
@@ -271,7 +282,8 @@ def proof_manifest(manifest: Manifest, dist: Path, lexicon: Mapping[str, str] | 
         for section in ep.sections:
             if progress:
                 progress(f"{ep.id}: {section.title or section.id}")
-            sections.append(proof_section(ep.id, section, decode_section(dist, section), recognizer, lexicon))
+            sections.append(proof_section(ep.id, in_episode(section), decode_section(dist, ep, section),
+                                          recognizer, lexicon, ep.audio, section.episode_start_ms))
         words, missed = sum(s.words for s in sections), sum(s.missed for s in sections)
         episodes.append(EpisodeProof(ep.id, ep.title, words, missed, rate(missed, words), sections))
     every = [sec for ep in episodes for sec in ep.sections]

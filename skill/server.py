@@ -81,6 +81,10 @@ def run(args: Any) -> int:
         server = make_server(app, args.host, args.port, MAX_BODY_BYTES)
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})")
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # before the addresses are printed: whoever reads them may stop us at once
     port = getattr(server, "effective_port", args.port)
     host = args.host if ":" not in args.host else f"[{args.host}]"
     base = f"http://{host}:{port}"
@@ -88,11 +92,6 @@ def run(args: Any) -> int:
     print(f"Pages:  {base}/", flush=True)
     print(f"Skill:  {base}/alexa", flush=True)
     print(f"Serving {dist} (state in {state}); press Ctrl+C to stop.", flush=True)
-
-    def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -40,10 +40,12 @@ def test_proof_of_the_sample_lists_every_sentence_with_miss_rates(seed_proof):
     assert status == 0
     report, manifest = _report(dist), _manifest(dist)
     sections = [sec for ep in manifest.episodes for sec in ep.sections]
-    assert [(s.id, s.audio) for s in report.sections()] == [(s.id, s.audio.path) for s in sections]
+    # It listens to what podcast listeners hear: each section's stretch of the whole episode.
+    assert [(s.id, s.audio) for s in report.sections()] == [(s.id, ep.audio.path) for ep in manifest.episodes
+                                                              for s in ep.sections]
     for proof, section in zip(report.sections(), sections, strict=True):
         assert [(s.text, s.spoken, s.start_ms, s.end_ms) for s in proof.sentences] == [
-            (s.text, s.spoken, s.start_ms, s.end_ms) for s in section.sentences]
+            (s.text, s.spoken, s.episode_start_ms, s.episode_end_ms) for s in section.sentences]
         assert proof.words == sum(s.words for s in proof.sentences) > 0
         assert proof.miss_rate == round(proof.missed / proof.words, 4)
         for s in proof.sentences:
@@ -117,10 +119,10 @@ def test_proof_of_an_unreadable_manifest_is_one_line_and_exit_2(tmp_path, capsys
     assert not (tmp_path / "proof").exists()
 
 
-def test_proof_with_a_section_file_missing_names_it_and_writes_nothing(tone_dist, tmp_path, capsys):
+def test_proof_with_the_episode_file_missing_names_it_and_writes_nothing(tone_dist, tmp_path, capsys):
     dist = tmp_path / "dist"
     shutil.copytree(tone_dist, dist)
-    missing = dist / _manifest(dist).episodes[0].sections[-1].audio.path
+    missing = dist / _manifest(dist).episodes[0].audio.path
     missing.unlink()
     status, out = _cli(["proof", "--dist", str(dist)])
     err = capsys.readouterr().err
