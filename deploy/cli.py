@@ -15,8 +15,15 @@ import sys
 from pathlib import Path
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080/"
-VOICES = ("piper", "gtts", "tone")
-"""Narration engines: piper (offline, default), gtts (needs internet), tone (a silent test engine)."""
+
+
+def _voice(value: str) -> str:
+    """``--voice``: the forms show.toml's ``voice`` takes, plus ``tone`` (checked here; found on disk later)."""
+    from gentle_steps.audio.voice_settings import voice_problem
+
+    if problem := voice_problem(value):
+        raise argparse.ArgumentTypeError(problem)
+    return value.strip()
 
 
 def _version() -> str:
@@ -117,9 +124,10 @@ def _add_build(sub) -> None:
     build.add_argument("--content", default="content", help="content folder (default: content)")
     build.add_argument("--out", default="dist", help="output folder, replaced atomically (default: dist)")
     build.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"public URL of the output (default: {DEFAULT_BASE_URL})")
-    build.add_argument("--voice", default=None, choices=VOICES,
-                       help="narration engine: piper (offline; show.toml's default), gtts (needs internet) or tone "
-                            "(silent test engine)")
+    build.add_argument("--voice", default=None, type=_voice, metavar="VOICE",
+                       help="instead of show.toml's voice: piper (the shipped voice), piper:NAME (installed with "
+                            "`voices add`), a path to a Piper .onnx, gtts (needs internet) or tone (silent test "
+                            "engine)")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help="narration threads (default: one per core)")
     build.add_argument("--strict", action="store_true", help="treat warnings as failures")

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, files, version
 from pathlib import Path
@@ -41,9 +42,19 @@ class VoiceStoreError(RuntimeError):
 class VoiceNotInstalled(VoiceStoreError):
     """The voice is known but not in the voices folder; :attr:`command` installs it."""
 
-    def __init__(self, key: str, folder: Path) -> None:
-        self.key, self.command = key, f"gentle-steps voices add {key}"
+    def __init__(self, key: str, folder: Path, named: bool = False) -> None:
+        # A folder the show names must be on the command line: `voices add` alone installs into the default one.
+        where = f" --voices-dir {shlex.quote(str(folder))}" if named else ""
+        self.key, self.command = key, f"gentle-steps voices add {key}{where}"
         super().__init__(f"voice {key} is not installed in {folder}; install it with: {self.command}")
+
+
+def show_voices_dir(setting: str, content: Path) -> Path | None:
+    """A show's ``voices_dir`` setting as a folder (relative to the content folder); ``None`` when empty."""
+    if not setting.strip():
+        return None
+    folder = Path(setting.strip()).expanduser()
+    return folder if folder.is_absolute() else content / folder
 
 
 def voices_dir(override: Path | None = None) -> Path:
@@ -212,11 +223,12 @@ def read_installed(root: Path, key: str) -> InstalledVoice | None:
         return None
 
 
-def require(root: Path, key: str, full: bool = False) -> InstalledVoice:
-    """The installed voice ``key``, checked (sizes; ``full``: SHA-256); raises :class:`VoiceNotInstalled`."""
+def require(root: Path, key: str, full: bool = False, named: bool = False) -> InstalledVoice:
+    """The installed voice ``key``, checked (sizes; ``full``: SHA-256); raises :class:`VoiceNotInstalled`
+    (whose command names ``root`` when ``named``: a folder chosen by the show rather than the default)."""
     voice = read_installed(root, key)
     if voice is None:
-        raise VoiceNotInstalled(key, root)
+        raise VoiceNotInstalled(key, root, named)
     voice.verify(full)
     return voice
 
@@ -239,7 +251,7 @@ def resolve(spec: str, content: Path, root: Path | None = None) -> InstalledVoic
     if spec == "piper":
         return require(voices_dir(root), SHIPPED_VOICE)
     if spec.startswith("piper:"):
-        return require(voices_dir(root), spec.removeprefix("piper:").strip())
+        return require(voices_dir(root), spec.removeprefix("piper:").strip(), named=root is not None)
     if spec.endswith(".onnx"):
         return local_voice(content / Path(spec).expanduser())
     raise VoiceStoreError(f"voice {spec!r} is not piper, piper:NAME or a path to an .onnx file")
