@@ -147,6 +147,17 @@ class InstalledVoice:
         raise VoiceStoreError(f"voice {self.key} has no speaker {speaker!r}; "
                               + (f"its speakers: {shown}" if names else "it has one speaker"))
 
+    def speaker_setting(self, setting: str) -> int | None:
+        """A show's ``speaker`` (a name, or a number as text) -> the model's speaker id; ``None`` when empty."""
+        setting = setting.strip()
+        if setting.isdigit() and setting not in self.speakers():
+            return self.speaker_id(int(setting))
+        return self.speaker_id(setting or None)
+
+    def reads_phonemes(self) -> bool:
+        """True when Piper phonemizes this voice with espeak-ng, so ``[[ phonemes ]]`` in its text are read."""
+        return self.read_config().get("phoneme_type", "espeak") == "espeak"
+
     def dataset_licence(self) -> str | None:
         """The MODEL_CARD's dataset "License:" line, verbatim, if the card states one."""
         if self.card is None or not self.card.is_file():

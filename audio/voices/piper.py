@@ -139,12 +139,7 @@ def piper_voice(spec: str, show: ShowSettings | None = None) -> PiperVoice:
     root = show_voices_dir(show.voices_dir, content) if show is not None else None
     try:
         installed = resolve(spec, content, root)
-        speaker = None
-        if show is not None and show.speaker and spec == show.voice:
-            wanted: str | int = show.speaker
-            if show.speaker.isdigit() and show.speaker not in installed.speakers():
-                wanted = int(show.speaker)
-            speaker = installed.speaker_id(wanted)
+        speaker = installed.speaker_setting(show.speaker) if show is not None and spec == show.voice else None
     except VoiceStoreError as exc:
         raise VoiceError(str(exc)) from None
     return from_installed(installed, speaker, show.length_scale if show is not None else LENGTH_SCALE)
