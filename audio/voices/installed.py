@@ -53,8 +53,7 @@ def show_voices_dir(setting: str, content: Path) -> Path | None:
     """A show's ``voices_dir`` setting as a folder (relative to the content folder); ``None`` when empty."""
     if not setting.strip():
         return None
-    folder = Path(setting.strip()).expanduser()
-    return folder if folder.is_absolute() else content / folder
+    return Path(os.path.abspath(content / Path(setting.strip()).expanduser()))  # "../voices" named plainly
 
 
 def voices_dir(override: Path | None = None) -> Path:
