@@ -57,8 +57,12 @@ PAUSES = Pauses()
 
 
 def voice_problem(spec: str, engines: tuple[str, ...] = ENGINES) -> str | None:
-    """Why ``spec`` is not a voice setting, or ``None``: an engine name of ``engines``, ``piper:NAME`` (an
-    installed Piper voice) or a path ending in ``.onnx`` (a Piper model with its ``.onnx.json`` beside it)."""
+    """What to write instead, when ``spec`` is not a voice setting; ``None`` when it is one.
+
+    A voice setting is an engine name of ``engines``, ``piper:NAME`` (an installed Piper voice) or a path ending
+    in ``.onnx`` (a Piper model with its ``.onnx.json`` beside it). Callers put the value in front: "'x' is not
+    a voice; " + the answer.
+    """
     spec = spec.strip()
     if spec in engines or spec.endswith(".onnx") and len(spec) > len(".onnx"):
         return None
@@ -66,12 +70,11 @@ def voice_problem(spec: str, engines: tuple[str, ...] = ENGINES) -> str | None:
         name = spec.removeprefix("piper:").strip()
         if name and "/" not in name and "\\" not in name and not name.startswith("."):
             return None
-        return f"'{spec}' names no voice after 'piper:'; write piper:NAME with a name from `gentle-steps voices list`"
-    choices = ", ".join(engines)
+        return "write piper:NAME with a voice name from `gentle-steps voices list`"
     close = difflib.get_close_matches(spec, list(engines), n=1, cutoff=0.5)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    return (f"'{spec}' is not a voice; choose {choices}, piper:NAME (a voice installed with `gentle-steps voices "
-            f"add NAME`) or a path to a Piper .onnx file{hint}")
+    return (f"choose {', '.join(engines)}, piper:NAME (a voice installed with `gentle-steps voices add NAME`) or a "
+            f"path to a Piper .onnx file{hint}")
 
 
 def parse_voice_settings(raw: dict[str, Any], bad) -> dict[str, Any]:
@@ -82,8 +85,8 @@ def parse_voice_settings(raw: dict[str, Any], bad) -> dict[str, Any]:
             if not isinstance(raw[key], str):
                 raise bad(key, "must be a string")
             values[key] = raw[key].strip()
-    if "voice" in values and (problem := voice_problem(values["voice"], SHOW_ENGINES)):
-        raise bad("voice", problem.removeprefix(f"'{values['voice']}' "))
+    if "voice" in values and (fix := voice_problem(values["voice"], SHOW_ENGINES)):
+        raise bad("voice", f"is '{values['voice']}'; {fix}")
     if "speaker" in raw:
         speaker = raw["speaker"]
         if isinstance(speaker, bool) or not isinstance(speaker, str | int) or isinstance(speaker, int) and speaker < 0:

@@ -21,8 +21,8 @@ def _voice(value: str) -> str:
     """``--voice``: the forms show.toml's ``voice`` takes, plus ``tone`` (checked here; found on disk later)."""
     from gentle_steps.audio.voice_settings import voice_problem
 
-    if problem := voice_problem(value):
-        raise argparse.ArgumentTypeError(problem)
+    if fix := voice_problem(value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a voice; {fix}")
     return value.strip()
 
 

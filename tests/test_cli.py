@@ -46,8 +46,8 @@ def test_voice_lists_its_forms(capsys):
 
 
 @pytest.mark.parametrize("value, problem", [
-    ("piper:", "names no voice after 'piper:'"),
-    ("piper:../elsewhere", "names no voice after 'piper:'"),
+    ("piper:", "'piper:' is not a voice; write piper:NAME"),
+    ("piper:../elsewhere", "'piper:../elsewhere' is not a voice; write piper:NAME"),
     ("espeak", "'espeak' is not a voice; choose piper, gtts, tone, piper:NAME"),
 ])
 def test_a_voice_in_no_known_form_is_refused_before_anything_runs(value, problem):

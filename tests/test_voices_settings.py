@@ -34,9 +34,9 @@ def test_every_voice_form_is_accepted(tmp_path: Path, value: str):
 
 
 @pytest.mark.parametrize("extra, key, problem", [
-    ('voice = "espeak"\n', "voice", "is not a voice; choose piper, gtts, piper:NAME"),
-    ('voice = "tone"\n', "voice", "is not a voice; choose piper, gtts"),
-    ('voice = "piper:"\n', "voice", "names no voice after 'piper:'"),
+    ('voice = "espeak"\n', "voice", "is 'espeak'; choose piper, gtts, piper:NAME"),
+    ('voice = "tone"\n', "voice", "is 'tone'; choose piper, gtts, piper:NAME"),
+    ('voice = "piper:"\n', "voice", "is 'piper:'; write piper:NAME with a voice name from `gentle-steps voices list`"),
     ('voice = "pipr"\n', "voice", "did you mean 'piper'?"),
     ("voice = 3\n", "voice", "must be a string"),
     ("speaker = true\n", "speaker", "must be a speaker name"),

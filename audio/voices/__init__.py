@@ -66,8 +66,8 @@ def get_voice(name: str, show: ShowSettings | None = None) -> Voice:
     when ``name`` is the show's own voice, the ``speaker``. Raises :class:`VoiceError` in one line.
     """
     name = name.strip()
-    if problem := voice_problem(name):
-        raise VoiceError(problem)
+    if fix := voice_problem(name):
+        raise VoiceError(f"'{name}' is not a voice; {fix}")
     if name in ("gtts", "tone"):
         return import_module(ENGINES[name]).voice()
     from gentle_steps.audio.voices.piper import piper_voice
