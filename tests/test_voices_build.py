@@ -253,3 +253,19 @@ def test_switching_voice_and_back_reuses_every_sentence_of_the_first_voice(tmp_p
     back = run_build(content, tmp_path)
     assert back.synthesized == 0 and back.sentences == joe.sentences
     assert tree_hashes(tmp_path / "dist") == joe_files  # the very same output as the first time
+
+
+def test_check_names_a_wrong_speaker_and_phonemes_the_voice_cannot_read(tmp_path: Path):
+    from gentle_steps.deploy.check import run_checks
+
+    content = small_show(tmp_path, 'speaker = "p225"\n')
+    (content / "lexicon.toml").write_text('[words]\ntrust = "[[ tɹˈʌst ]]"\n', encoding="utf-8")
+    found = {f.code: f for f in run_checks(content, "https://listen.quiet-hours.net/")}
+    assert found["voice-speaker-unknown"].key == "speaker" and found["voice-speaker-unknown"].level == "error"
+    assert "voice en_US-joe-medium has no speaker 'p225'; it has one speaker" in found["voice-speaker-unknown"].message
+    assert "lexicon-phonemes-unused" not in found  # joe reads espeak-ng phonemes
+
+    set_show(content, 'voice = "gtts"\n')
+    found = {f.code: f for f in run_checks(content, "https://listen.quiet-hours.net/")}
+    assert found["lexicon-phonemes-unused"].level == "warning"
+    assert found["lexicon-phonemes-unused"].message.startswith("trust: [[ phonemes ]] that the gtts voice cannot read")
