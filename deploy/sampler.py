@@ -24,8 +24,9 @@ from gentle_steps.audio.voices.installed import SHIPPED_VOICE
 DEFAULT_TEXT = "Take a slow breath in, and let it out gently. There is no rush, and nothing you need to do right now."
 """Read when the show has no sentence that suits (see :func:`default_text`)."""
 
-MAX_TEXT_CHARS = 600
-"""Longest passage a sample reads (about 45 seconds): enough to judge a voice, short enough to compare many."""
+MAX_TEXT_CHARS = 400
+"""Longest passage a sample reads (about 30 seconds at the default pace, within one mastering unit even at the
+slowest): enough to judge a voice, short enough to compare many."""
 
 EMPTY_SPEECH_MS = 250
 """Silence standing in for a sentence the voice returns nothing for (as in the build)."""
@@ -136,7 +137,10 @@ def render(spec: str, show, text: str, lexicon: dict[str, str], cache: Cache) ->
         raise SampleError(f"the passage {text[:40]!r} has nothing to say aloud; give a sentence of words")
     _synthesize(voice, cache, lines)
     lengths = {p.key: cache.sentence_length(p.key) for line in lines for p in line.pieces}
-    (unit,) = Layout(lengths, voice.sample_rate).units(lines, PODCAST, show.pauses.edge, show.pauses.edge)
+    units = Layout(lengths, voice.sample_rate).units(lines, PODCAST, show.pauses.edge, show.pauses.edge)
+    if len(units) != 1:
+        raise SampleError(f"the passage is too long to sample at pace {show.length_scale:g}; give a shorter one")
+    unit = units[0]
     facts = _master(unit, cache)
     details = _details(voice, show)
     licence = _licence(voice)
@@ -232,6 +236,7 @@ def sample(name: str, text: str | None, content: Path, out: Path, cache_dir: Pat
     """
     from gentle_steps.audio.content import ContentError, read_content
     from gentle_steps.audio.voices import VoiceError
+    from gentle_steps.audio.voices.installed import show_voices_dir
     from gentle_steps.audio.voices.store import VoiceStore
     from gentle_steps.deploy.output import default_cache
     from gentle_steps.feed.voice_page import VoiceSample, voice_page_files
@@ -246,8 +251,6 @@ def sample(name: str, text: str | None, content: Path, out: Path, cache_dir: Pat
     text = " ".join((text if text is not None else default_text(show_content.articles)).split())
     if not text or len(text) > MAX_TEXT_CHARS:
         raise SampleError(f"the passage to read must be 1 to {MAX_TEXT_CHARS} characters (it is {len(text)})")
-    from gentle_steps.audio.voices.installed import show_voices_dir
-
     store = VoiceStore(show_voices_dir(show.voices_dir, Path(show.content_dir)))
     chosen = spec_for(name)
     specs = [chosen] + [s for s in dict.fromkeys([spec_for(k) for k in store.installed()] + [spec_for(show.voice)])

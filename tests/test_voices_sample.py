@@ -127,7 +127,7 @@ def test_a_text_of_ones_own_through_the_spoken_text_preparation(sampled: Path, t
 @pytest.mark.parametrize("args, line", [
     (("en_US-lessac-high",), "voice en_US-lessac-high is not installed in {voices}; install it with: gentle-steps "
                              "voices add en_US-lessac-high --voices-dir {voices}"),
-    (("piper", "x" * 601), "the passage to read must be 1 to 600 characters (it is 601)"),
+    (("piper", "x" * 401), "the passage to read must be 1 to 400 characters (it is 401)"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args, line):
     shutil.copytree(ROOT / "content", tmp_path / "content")

@@ -1,9 +1,10 @@
 """Narration engines behind one small protocol (:class:`Voice`), one module per engine.
 
 ``get_voice(name, show)`` is cheap and never touches the network: it finds the voice's files on disk (a Piper
-voice not installed is a :class:`VoiceError` naming the ``gentle-steps voices add`` command) and reads no model. A voice loads its model on the first :meth:`Voice.synthesize`
-(so a rebuild with nothing to synthesize never loads one), once, and is then safe to call from several threads
-at a time: the build narrates with one voice and one thread per core.
+voice not installed is a :class:`VoiceError` naming the ``gentle-steps voices add`` command) and reads no model.
+A voice loads its model on the first :meth:`Voice.synthesize` (so a rebuild with nothing to synthesize never
+loads one), once, and is then safe to call from several threads at a time: the build narrates with one voice
+and one thread per core.
 """
 
 from __future__ import annotations
