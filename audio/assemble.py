@@ -16,7 +16,6 @@ from gentle_steps.audio.encoding import Tags
 from gentle_steps.audio.mastering import ALEXA, MAX_UNIT_SECONDS, PODCAST, Profile
 from gentle_steps.audio.model import Sentence
 from gentle_steps.audio.plan import EpisodePlan, Line, NarrationPlan, SectionPlan
-from gentle_steps.audio.speech import PAUSES
 
 SPLIT_PAUSE_MS = 150
 """Silence between the pieces of a sentence that was too long for the voice."""
@@ -156,15 +155,15 @@ def section_job(layout: Layout, episode: EpisodePlan, index: int, section: Secti
     tags = Tags(f"{article.title}: {section.title}", article.author, show_title,
                 f"{index + 1}/{len(episode.sections)}", article.date[:4])
     return FileJob(section_path(episode, index, section),
-                   layout.units(section.lines, ALEXA, PAUSES.edge, PAUSES.edge), ALEXA, tags)
+                   layout.units(section.lines, ALEXA, episode.pauses.edge, episode.pauses.edge), ALEXA, tags)
 
 
 def episode_units(layout: Layout, episode: EpisodePlan, index: int) -> tuple[Unit, ...]:
     """Section ``index``'s part of the whole episode: the first section after edge silence, the others after
     the longer pause before a heading; edge silence after the last."""
-    last = len(episode.sections) - 1
+    last, pauses = len(episode.sections) - 1, episode.pauses
     return layout.units(episode.sections[index].lines, PODCAST,
-                        PAUSES.edge if index == 0 else PAUSES.before_heading, PAUSES.edge if index == last else 0)
+                        pauses.edge if index == 0 else pauses.before_heading, pauses.edge if index == last else 0)
 
 
 def episode_job(layout: Layout, episode: EpisodePlan, show_title: str) -> FileJob:
@@ -172,7 +171,7 @@ def episode_job(layout: Layout, episode: EpisodePlan, show_title: str) -> FileJo
     per_section = [episode_units(layout, episode, i) for i in range(len(episode.sections))]
     units = tuple(u for section in per_section for u in section)
     firsts = [sum(len(s) for s in per_section[:i]) for i in range(len(per_section))]
-    chapters = tuple(Chapter(s.title, first, 0 if i == 0 else PAUSES.before_heading)
+    chapters = tuple(Chapter(s.title, first, 0 if i == 0 else episode.pauses.before_heading)
                      for i, (s, first) in enumerate(zip(episode.sections, firsts, strict=True)))
     article = episode.article
     return FileJob(episode_path(episode), units, PODCAST,
@@ -182,7 +181,8 @@ def episode_job(layout: Layout, episode: EpisodePlan, show_title: str) -> FileJo
 def prompt_job(layout: Layout, plan: NarrationPlan, index: int, show_title: str, author: str) -> FileJob:
     """A grounding prompt's clip (Alexa profile)."""
     prompt = plan.prompts[index]
-    return FileJob(f"prompts/{prompt.id}.mp3", layout.units((prompt.line,), ALEXA, PAUSES.edge, PAUSES.edge),
+    edge = plan.pauses.edge
+    return FileJob(f"prompts/{prompt.id}.mp3", layout.units((prompt.line,), ALEXA, edge, edge),
                    ALEXA, Tags(prompt.text, author, show_title, "", ""))
 
 

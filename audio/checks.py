@@ -213,6 +213,60 @@ def check_lexicon(show: ShowSettings) -> list[Finding]:
     return []
 
 
+def check_voice(show: ShowSettings) -> list[Finding]:
+    """The voice show.toml names is on disk, whole, with the speaker asked for; phoneme entries fit it.
+
+    Reads only the disk (sizes, not a full re-hash); a voice that is not installed is reported with the exact
+    ``gentle-steps voices add`` command.
+    """
+    from gentle_steps.audio.voices.installed import (
+        VoiceNotInstalled,
+        VoiceStoreError,
+        resolve,
+        show_voices_dir,
+    )
+
+    path = str(Path(show.content_dir) / "show.toml")
+    if show.voice == "gtts":
+        found = []
+        if show.speaker:
+            found.append(Finding("voice-speaker-unknown", ERROR, path, "speaker", "is set, but gtts has no speakers",
+                                 "remove speaker, or choose a multi-speaker Piper voice"))
+        return found + _phoneme_findings(show)
+    content = Path(show.content_dir)
+    try:
+        installed = resolve(show.voice, content, show_voices_dir(show.voices_dir, content))
+    except VoiceNotInstalled as exc:
+        return [Finding("voice-not-installed", ERROR, path, "voice", f"{show.voice!r} is not installed",
+                        f"install it once with: {exc.command}")]
+    except VoiceStoreError as exc:
+        return [Finding("voice-unusable", ERROR, path, "voice", str(exc),
+                        "put the .onnx and its .onnx.json there, reinstall it, or choose another voice "
+                        "(gentle-steps voices list)")]
+    try:
+        installed.speaker_setting(show.speaker)
+    except VoiceStoreError as exc:
+        return [Finding("voice-speaker-unknown", ERROR, path, "speaker", str(exc),
+                        "choose one of the voice's speakers, or remove speaker")]
+    return [] if installed.reads_phonemes() else _phoneme_findings(show)
+
+
+def _phoneme_findings(show: ShowSettings) -> list[Finding]:
+    from gentle_steps.audio.lexicon import LexiconError, is_phonemes, load_lexicon
+
+    try:
+        lexicon = load_lexicon(show.path(show.lexicon))
+    except LexiconError:
+        return []  # check_lexicon reports it
+    words = [word for word, value in lexicon.items() if is_phonemes(value)]
+    if not words:
+        return []
+    return [Finding("lexicon-phonemes-unused", WARNING, str(show.path(show.lexicon)), "",
+                    f"{', '.join(words[:5])}: [[ phonemes ]] that the {show.voice} voice cannot read; the build "
+                    "leaves them out and those words are read as written",
+                    "give a respelling instead (it works for every voice)")]
+
+
 def _concern(path: str, line: int, concern) -> Finding:
     return Finding("safe-messaging", WARNING, path, f"line {line}" if line else "",
                    f'"{concern.found}": {concern.problem}', concern.suggestion, line)

@@ -202,6 +202,30 @@ def restore(text: str, respellings: list[str], lexicon: dict[str, str] | None) -
     return PRIVATE_USE.sub(put_back, text)
 
 
+def is_phonemes(value: str) -> bool:
+    """True for an entry written as ``[[ phonemes ]]`` rather than a respelling."""
+    return value.startswith("[[") and value.endswith("]]")
+
+
+def fit_lexicon(lexicon: dict[str, str], phonemes: bool, voice: str, where: object) -> tuple[dict[str, str], list[str]]:
+    """The lexicon a voice can use, and a warning line when entries were left out.
+
+    Respellings suit every voice. ``[[ phonemes ]]`` suit only a voice that reads espeak-ng phonemes
+    (``phonemes`` true, Piper's espeak voices); any other voice would say the brackets' contents as words, so
+    those entries are left out and their words read as written. ``where`` names the lexicon in the warning.
+    """
+    if phonemes:
+        return lexicon, []
+    left_out = [word for word, value in lexicon.items() if is_phonemes(value)]
+    if not left_out:
+        return lexicon, []
+    shown = ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+    return ({w: v for w, v in lexicon.items() if not is_phonemes(v)},
+            [f"{where}: the {voice} voice cannot read [[ phonemes ]], so {len(left_out)} entr"
+             f"{'y is' if len(left_out) == 1 else 'ies are'} left out and read as written ({shown}); give "
+             "a respelling instead to change how this voice says them"])
+
+
 # --- Export --------------------------------------------------------------------------------------------------
 
 def to_pls(lexicon: dict[str, str], language: str = "en-US") -> bytes:
@@ -215,7 +239,7 @@ def to_pls(lexicon: dict[str, str], language: str = "en-US") -> bytes:
     for word, value in lexicon.items():
         lexeme = etree.SubElement(root, f"{{{PLS_NAMESPACE}}}lexeme")
         etree.SubElement(lexeme, f"{{{PLS_NAMESPACE}}}grapheme").text = word
-        if value.startswith("[[") and value.endswith("]]"):
+        if is_phonemes(value):
             etree.SubElement(lexeme, f"{{{PLS_NAMESPACE}}}phoneme").text = value[2:-2].strip()
         else:
             etree.SubElement(lexeme, f"{{{PLS_NAMESPACE}}}alias").text = value

@@ -6,13 +6,23 @@ missing from the cache, how long each episode will be, and what every file is ma
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gentle_steps.audio.cache import digest
 from gentle_steps.audio.content import short_slug
 from gentle_steps.audio.model import Article
 from gentle_steps.audio.settings import ShowSettings
-from gentle_steps.audio.speech import Utterance, lead_in, plan_section, speakable, split_long
+from gentle_steps.audio.speech import (
+    PAUSES,
+    Pauses,
+    Utterance,
+    lead_in,
+    plan_section,
+    speakable,
+    split_long,
+    split_sentences,
+)
 from gentle_steps.audio.text import unique_slug
 
 SPOKEN_CHARS_PER_SECOND = 15.0
@@ -74,6 +84,9 @@ class EpisodePlan:
     sections: tuple[SectionPlan, ...]
     """Sections in order."""
 
+    pauses: Pauses = PAUSES
+    """The show's pauses (the silences between sections and at the files' edges come from here)."""
+
 
 @dataclass(frozen=True)
 class PromptPlan:
@@ -99,6 +112,9 @@ class NarrationPlan:
     prompts: tuple[PromptPlan, ...]
     """Grounding prompts."""
 
+    pauses: Pauses = PAUSES
+    """The show's pauses (the prompts' edge silence comes from here)."""
+
     def pieces(self) -> dict[str, str]:
         """Cache key -> spoken text of every synthesis call: reading order, then the prompts.
 
@@ -117,12 +133,12 @@ def plan_episode(article: Article, number: int, show: ShowSettings, lexicon: dic
                  voice_key: dict[str, object]) -> EpisodePlan:
     """The narration of one article: the title and disclosure lead the first section."""
     sections = []
+    cite, pauses = show.read_citations, show.pauses
     for i, section in enumerate(article.sections):
-        cite = show.read_citations
-        lead = lead_in(article.title, show.disclosure, lexicon, read_citations=cite) if i == 0 else None
-        lines = tuple(_line(u, voice_key) for u in plan_section(section, lexicon, lead, read_citations=cite))
+        lead = lead_in(article.title, show.disclosure, lexicon, pauses, read_citations=cite) if i == 0 else None
+        lines = tuple(_line(u, voice_key) for u in plan_section(section, lexicon, lead, pauses, read_citations=cite))
         sections.append(SectionPlan(section.id, section.title, section.heading, lines))
-    return EpisodePlan(article, number, tuple(sections))
+    return EpisodePlan(article, number, tuple(sections), pauses)
 
 
 def plan_narration(articles: list[Article], prompts: list[str], show: ShowSettings, lexicon: dict[str, str],
@@ -135,7 +151,23 @@ def plan_narration(articles: list[Article], prompts: list[str], show: ShowSettin
                    _line(Utterance(text, speakable(text, lexicon, read_citations=show.read_citations), "paragraph",
                                    0, 0), voice_key))
         for text in prompts)
-    return NarrationPlan(episodes, planned_prompts)
+    return NarrationPlan(episodes, planned_prompts, show.pauses)
+
+
+def plan_passage(text: str, show: ShowSettings, lexicon: dict[str, str], voice_key: dict[str, object]) -> tuple[Line, ...]:
+    """A passage read as one paragraph, sentence by sentence with the show's pauses (the voice sampler).
+
+    Its sentences have the same cache keys as in a build, so a sentence the build has narrated is reused.
+    """
+    lines = []
+    for sentence in split_sentences(text):
+        spoken = speakable(sentence, lexicon, read_citations=show.read_citations)
+        if re.search(r"\w", spoken):
+            lines.append(_line(Utterance(sentence, spoken, "paragraph", show.pauses.sentence, 0), voice_key))
+    if lines:
+        last = lines[-1].utterance
+        lines[-1] = _line(Utterance(last.text, last.spoken, last.kind, 0, 0), voice_key)
+    return tuple(lines)
 
 
 def estimated_seconds(episode: EpisodePlan) -> float:

@@ -15,9 +15,15 @@ from typing import Any
 
 from gentle_steps.audio.crisis import lines_for
 from gentle_steps.audio.feed_extras import TABLES, Funding, License, Soundbite, Txt, parse_feed_extras
+from gentle_steps.audio.voice_settings import (
+    DEFAULT_LENGTH_SCALE,
+    PAUSES,
+    Pauses,
+    parse_voice_settings,
+    pauses_from_dict,
+)
 
-VOICES = ("piper", "gtts")
-"""Narration engines ``--voice`` and ``voice`` accept."""
+_VOICE_KEYS = ("voice", "speaker", "voices_dir", "length_scale", "pauses")
 
 # Amazon refuses these in invocation names (Alexa Skills Kit, "Choose the invocation name").
 _FORBIDDEN_INVOCATION_WORDS = {"alexa", "amazon", "echo", "skill", "app", "launch", "ask", "tell", "open",
@@ -89,7 +95,25 @@ class ShowSettings:
     """Path of square artwork (JPEG or PNG, 1400-3000 px) relative to the content folder; generated if empty."""
 
     voice: str = "piper"
-    """Default narration engine: ``piper`` (offline) or ``gtts`` (needs internet)."""
+    """The narrating voice: ``piper`` (the shipped en_US joe voice, offline), ``piper:NAME`` (a Piper voice
+    installed once with ``gentle-steps voices add NAME``), a path to a Piper ``.onnx`` model (its ``.onnx.json``
+    beside it) relative to the content folder, or ``gtts`` (Google's voice; needs internet). The build never
+    downloads a voice."""
+
+    speaker: str = ""
+    """For a multi-speaker voice: the speaker's name (e.g. ``p225``) or number; empty: the voice's default.
+    Applies to the voice above (a different ``--voice`` speaks with its own default)."""
+
+    voices_dir: str = ""
+    """Where installed voices live, relative to the content folder; empty: ``$GENTLE_STEPS_VOICES_DIR``, else
+    the per-user data folder (``~/.local/share/gentle-steps/voices``)."""
+
+    length_scale: float = DEFAULT_LENGTH_SCALE
+    """Pace of a Piper voice: 1 is the voice's own pace, larger is slower (0.5 to 2)."""
+
+    pauses: Pauses = PAUSES
+    """``[pauses]``: silences in milliseconds (``before_heading``, ``after_heading``, ``sentence``,
+    ``paragraph``, ``item``, ``edge``); any left out keep their defaults."""
 
     disclosure: str = "This is a synthetic voice reading the article."
     """One spoken line at the start of each episode saying the voice is synthetic."""
@@ -180,6 +204,7 @@ class ShowSettings:
         for key, kind in TABLES.items():
             data[key] = tuple(kind(**t) for t in data.get(key) or ())
         data["license"] = License(**data["license"]) if data.get("license") else None
+        data["pauses"] = pauses_from_dict(data.get("pauses"))
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -229,7 +254,7 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
     values: dict[str, Any] = {}
     for key, value in raw.items():
         default = defaults[key]
-        if key in ("categories", "crisis_resources", "keywords", "license", *TABLES):
+        if key in ("categories", "crisis_resources", "keywords", "license", *TABLES, *_VOICE_KEYS):
             continue
         if isinstance(default, bool):
             if not isinstance(value, bool):
@@ -244,6 +269,7 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
     if not values.get("invocation_name"):
         values["invocation_name"] = invocation_name_from(values["title"])
     values.update(parse_feed_extras(raw, bad))
+    values.update(parse_voice_settings(raw, bad))
 
     settings = ShowSettings(**values, content_dir=str(content_dir.resolve()), notes=tuple(notes))
     if not raw.get("invocation_name") and len(settings.invocation_name.split()) < 2:
@@ -311,8 +337,6 @@ def _validate(settings: ShowSettings, path: Path, content_dir: Path) -> ShowSett
     def bad(key: str, problem: str) -> SettingsError:
         return SettingsError(f"{path}: key '{key}' {problem}")
 
-    if settings.voice not in VOICES:
-        raise bad("voice", f"is '{settings.voice}'; choose one of: {', '.join(VOICES)}")
     if len(settings.description.encode()) > 4000:
         raise bad("description", "is longer than 4000 bytes (Apple's limit)")
     if settings.owner_email and not _EMAIL.match(settings.owner_email):

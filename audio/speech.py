@@ -17,38 +17,13 @@ from gentle_steps.audio.model import ArticleSection
 from gentle_steps.audio.normalize import normalize
 from gentle_steps.audio.spoken_numbers import year_words
 from gentle_steps.audio.text import collapse_spaces
+from gentle_steps.audio.voice_settings import PAUSES, Pauses
 
 __all__ = ["PAUSES", "LexiconError", "Pauses", "Utterance", "lead_in", "load_lexicon", "plan_section", "speakable",
            "split_long", "split_sentences", "year_words"]
 
 MAX_SPOKEN_CHARS = 300
 """Longer sentences are split at commas, semicolons or spaces: Piper's quality drops on very long input."""
-
-
-@dataclass(frozen=True)
-class Pauses:
-    """Silences, in milliseconds, that give the narration its rhythm."""
-
-    before_heading: int = 1200
-    """Before a section heading in the whole episode (sections join here)."""
-
-    after_heading: int = 800
-    """After a heading is spoken."""
-
-    sentence: int = 350
-    """Between sentences of one paragraph."""
-
-    paragraph: int = 750
-    """Between paragraphs."""
-
-    item: int = 500
-    """After each list item."""
-
-    edge: int = 400
-    """Silence at the start and end of every file (0.3-0.5 s)."""
-
-
-PAUSES = Pauses()
 
 
 @dataclass(frozen=True)

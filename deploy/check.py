@@ -21,6 +21,7 @@ from gentle_steps.audio.checks import (
     check_lexicon,
     check_prompts,
     check_settings,
+    check_voice,
 )
 from gentle_steps.audio.settings import SettingsError, ShowSettings, load_show, parse_show
 from gentle_steps.feed.checks import check_feed
@@ -31,7 +32,8 @@ CHECK_SCHEMA_VERSION = 1
 
 BUILD_REPORTS_ITSELF = frozenset({"settings-invalid", "content-not-found", "no-articles", "article-unreadable",
                                   "prompts-file-missing", "prompts-invalid", "prompt-too-long", "lexicon-invalid",
-                                  "artwork-invalid", "base-url-invalid"})
+                                  "artwork-invalid", "base-url-invalid", "voice-not-installed", "voice-unusable",
+                                  "voice-speaker-unknown", "lexicon-phonemes-unused"})
 """Codes the build already reports in its own words (or stops on), left out of its copy of the checks."""
 
 
@@ -44,7 +46,7 @@ def check_show(show: ShowSettings, content: Path, base_url: str,
         file = item["key"] if item["key"].startswith("--") else path
         key = "" if item["key"].startswith("--") else item["key"]
         found.append(Finding(item["code"], item["level"], file, key, item["message"], item["fix"]))
-    found += check_lexicon(show) + check_prompts(show)
+    found += check_voice(show) + check_lexicon(show) + check_prompts(show)
     found += check_articles(content, skip_reading="article-unreadable" in skip)
     found = [f for f in found if f.code not in skip]
     return sorted(found, key=lambda f: f.level != ERROR)

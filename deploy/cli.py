@@ -15,8 +15,15 @@ import sys
 from pathlib import Path
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080/"
-VOICES = ("piper", "gtts", "tone")
-"""Narration engines: piper (offline, default), gtts (needs internet), tone (a silent test engine)."""
+
+
+def _voice(value: str) -> str:
+    """``--voice``: the forms show.toml's ``voice`` takes, plus ``tone`` (checked here; found on disk later)."""
+    from gentle_steps.audio.voice_settings import voice_problem
+
+    if fix := voice_problem(value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a voice; {fix}")
+    return value.strip()
 
 
 def _version() -> str:
@@ -117,9 +124,10 @@ def _add_build(sub) -> None:
     build.add_argument("--content", default="content", help="content folder (default: content)")
     build.add_argument("--out", default="dist", help="output folder, replaced atomically (default: dist)")
     build.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"public URL of the output (default: {DEFAULT_BASE_URL})")
-    build.add_argument("--voice", default=None, choices=VOICES,
-                       help="narration engine: piper (offline; show.toml's default), gtts (needs internet) or tone "
-                            "(silent test engine)")
+    build.add_argument("--voice", default=None, type=_voice, metavar="VOICE",
+                       help="instead of show.toml's voice: piper (the shipped voice), piper:NAME (installed with "
+                            "`voices add`), a path to a Piper .onnx, gtts (needs internet) or tone (silent test "
+                            "engine)")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help="narration threads (default: one per core)")
     build.add_argument("--strict", action="store_true", help="treat warnings as failures")
@@ -169,16 +177,32 @@ def _add_import(sub) -> None:
 
 
 def _add_voices(sub) -> None:
-    voices = _command(sub, "voices", "list Piper voices, or install one once (the build never downloads)",
-                      "List the voices of the Piper catalog, or download one into the voices folder, checked.",
-                      "gentle-steps voices list --language en\ngentle-steps voices add en_US-lessac-high")
+    voices = _command(sub, "voices", "list Piper voices, install one once, hear them side by side",
+                      "List the voices of the Piper catalog, download one into the voices folder (checked), or\n"
+                      "hear every installed voice read a line of the show (dist/voices/). The build never downloads.",
+                      "gentle-steps voices list --language en\ngentle-steps voices add en_US-lessac-high\n"
+                      "gentle-steps voices sample en_US-lessac-high")
     voices.set_defaults(run=_run_voices)
     action = voices.add_subparsers(dest="voices_command", required=True, metavar="ACTION", parser_class=_Parser)
+    folder_help = "voices folder (default: $GENTLE_STEPS_VOICES_DIR, else ~/.local/share/gentle-steps/voices)"
     listing = action.add_parser("list", help="the catalog's voices: language, quality, size, sample rate, installed")
     listing.add_argument("--language", default=None, help="only this language: en, en_US, en_GB...")
     listing.add_argument("--refresh", action="store_true", help="download the current catalog first (needs internet)")
+    listing.add_argument("--voices-dir", default=None, help=folder_help)
     adding = action.add_parser("add", help="download a voice once into the voices folder, verified")
     adding.add_argument("name", help="voice name from `voices list`, e.g. en_US-lessac-high")
+    adding.add_argument("--voices-dir", default=None, help=folder_help)
+    sampling = action.add_parser("sample", help="a line of the show read by a voice and every installed one, "
+                                                "on a page to compare them (dist/voices/)")
+    sampling.add_argument("name", help="voice name (e.g. en_US-lessac-high), or a voice setting (piper, piper:NAME, "
+                                       "a path to an .onnx)")
+    sampling.add_argument("text", nargs="?", default=None,
+                          help="what to read (default: a sentence from the show's articles)")
+    sampling.add_argument("--content", default="content", help="content folder (default: content)")
+    sampling.add_argument("--out", default="dist", help="output folder; the page goes in OUT/voices/ (default: dist)")
+    sampling.add_argument("--cache", default=None, help="synthesis cache folder (default: .cache/gentle-steps)")
+    sampling.add_argument("--voices-dir", default=None, help="voices folder (default: show.toml's voices_dir, else "
+                                                             "as for list)")
 
 
 def _add_serve(sub) -> None:

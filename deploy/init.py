@@ -113,8 +113,12 @@ website = {website}
 artwork = ""
 
 # --- Narration ---
-# piper (offline, default) or gtts (needs internet).
+# piper (the shipped voice, offline), piper:NAME (hear them with `gentle-steps voices sample NAME`, install one
+# with `gentle-steps voices add NAME`), a path to a Piper .onnx, or gtts (needs internet).
 voice = "piper"
+# Pace: 1 is the voice's own, larger is slower. Pauses in milliseconds: add a [pauses] table at the end, e.g.
+# [pauses] / sentence = 350 / paragraph = 750 / item = 500 / after_heading = 800 / before_heading = 1200 / edge = 400
+length_scale = 1.08
 # Said at the start of every episode.
 disclosure = "This is a synthetic voice reading the article."
 lexicon = "lexicon.toml"

@@ -21,6 +21,7 @@ from gentle_steps.audio.artwork import Artwork, show_artwork
 from gentle_steps.audio.assemble import episode_path, section_path
 from gentle_steps.audio.cache import DEFAULT_MAX_BYTES, Cache
 from gentle_steps.audio.content import Content, ContentError, read_content
+from gentle_steps.audio.lexicon import fit_lexicon
 from gentle_steps.audio.mastering import ALEXA, ALEXA_MAX_SECONDS, PODCAST, Profile
 from gentle_steps.audio.model import ArtworkInfo, AudioFile, Episode, Manifest, Prompt, Section, VoiceInfo
 from gentle_steps.audio.narrate import FinishedFile, NarratedShow, narrate
@@ -211,10 +212,13 @@ def read_stage(options: BuildOptions, base_url: str) -> tuple[Content, Voice]:
         content = read_content(options.content)
         if options.skill_endpoint:
             content.show = content.show.with_values(skill_endpoint=options.skill_endpoint)
-        voice = get_voice(options.voice or content.show.voice)
+        voice = get_voice(options.voice or content.show.voice, content.show)
         voice.check()
     except (ContentError, SettingsError, VoiceError) as exc:
         raise BuildError(str(exc)) from None
+    content.lexicon, left_out = fit_lexicon(content.lexicon, getattr(voice, "phonemes", False), voice.name,
+                                            content.show.path(content.show.lexicon))
+    content.warnings += left_out
     errors, warnings = findings_for_build(content.show, options.content, base_url)
     if errors:
         raise BuildError("\n".join(errors))

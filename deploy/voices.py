@@ -1,4 +1,4 @@
-"""``gentle-steps voices list|add``: see which Piper voices exist, and install one once.
+"""``gentle-steps voices list|add|sample``: see which Piper voices exist, install one once, hear them.
 
 Only these commands use the network (and only ``add`` and ``list --refresh``); the build reads installed voices
 from disk and never downloads.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from gentle_steps.audio.voices.catalog import Catalog, CatalogVoice, UnknownVoice, base_url, load
 from gentle_steps.audio.voices.download import DownloadError
@@ -18,8 +19,12 @@ UNKNOWN_LICENCE = "see its MODEL_CARD"
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``voices list`` or ``voices add``; returns the exit status (2 for bad input, 1 for a failed fetch)."""
-    store = VoiceStore()
+    """Run ``voices list``, ``add`` or ``sample``; returns the exit status (2 for bad input, 1 for a failed fetch)."""
+    if args.voices_command == "sample":
+        from gentle_steps.deploy import sampler
+
+        return sampler.run(args)
+    store = VoiceStore(Path(args.voices_dir) if getattr(args, "voices_dir", None) else None)
     if args.voices_command == "list":
         return list_voices(store, args.language, args.refresh)
     return add_voice(store, args.name)

@@ -36,10 +36,23 @@ def test_every_command_has_a_description_and_examples(command, capsys):
     assert f"gentle-steps {command}" in examples
 
 
-def test_voice_lists_its_choices(capsys):
+def test_voice_lists_its_forms(capsys):
     with pytest.raises(SystemExit):
         main(["build", "--help"])
-    assert "--voice {piper,gtts,tone}" in capsys.readouterr().out
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--voice VOICE" in help_text
+    for form in ("piper (the shipped voice)", "piper:NAME", "a path to a Piper .onnx", "gtts", "tone"):
+        assert form in help_text
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("piper:", "'piper:' is not a voice; write piper:NAME"),
+    ("piper:../elsewhere", "'piper:../elsewhere' is not a voice; write piper:NAME"),
+    ("espeak", "'espeak' is not a voice; choose piper, gtts, tone, piper:NAME"),
+])
+def test_a_voice_in_no_known_form_is_refused_before_anything_runs(value, problem):
+    result = run("build", "--voice", value)
+    assert result.returncode == 2 and problem in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("args, hint", [

@@ -1,16 +1,22 @@
 """Narration engines behind one small protocol (:class:`Voice`), one module per engine.
 
-``get_voice(name)`` is cheap: it reads no model. A voice loads its model on the first :meth:`Voice.synthesize`
-(so a rebuild with nothing to synthesize never loads one), once, and is then safe to call from several threads
-at a time: the build narrates with one voice and one thread per core.
+``get_voice(name, show)`` is cheap and never touches the network: it finds the voice's files on disk (a Piper
+voice not installed is a :class:`VoiceError` naming the ``gentle-steps voices add`` command) and reads no model.
+A voice loads its model on the first :meth:`Voice.synthesize` (so a rebuild with nothing to synthesize never
+loads one), once, and is then safe to call from several threads at a time: the build narrates with one voice
+and one thread per core.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+from gentle_steps.audio.voice_settings import voice_problem
+
+if TYPE_CHECKING:
+    from gentle_steps.audio.settings import ShowSettings
 
 ENGINES = {"piper": "gentle_steps.audio.voices.piper", "gtts": "gentle_steps.audio.voices.gtts",
            "tone": "gentle_steps.audio.voices.tone"}
@@ -36,6 +42,10 @@ class Voice(Protocol):
     sample_rate: int
     """Rate of the samples :meth:`synthesize` returns."""
 
+    phonemes: bool
+    """True when the voice reads ``[[ espeak-ng phonemes ]]`` in its text (Piper's espeak voices): only then
+    does the build keep the lexicon's phoneme entries."""
+
     def identity(self) -> dict[str, object]:
         """Everything that changes the sound (engine, version, the model, settings): part of every cache key."""
         ...
@@ -57,8 +67,18 @@ class Voice(Protocol):
         ...
 
 
-def get_voice(name: str) -> Voice:
-    """The voice for engine ``name`` (nothing loaded yet); raises :class:`VoiceError` for an unknown name."""
-    if name not in ENGINES:
-        raise VoiceError(f"unknown voice '{name}'; choose piper (offline, default) or gtts (needs internet)")
-    return import_module(ENGINES[name]).voice()
+def get_voice(name: str, show: ShowSettings | None = None) -> Voice:
+    """The voice ``name`` (nothing loaded yet, nothing downloaded), with ``show``'s voice settings.
+
+    ``name`` is ``piper``, ``piper:NAME``, a path to a Piper ``.onnx`` (relative to the show's content folder),
+    ``gtts`` or ``tone``. For a Piper voice, ``show`` gives the voices folder, the pace (``length_scale``) and,
+    when ``name`` is the show's own voice, the ``speaker``. Raises :class:`VoiceError` in one line.
+    """
+    name = name.strip()
+    if fix := voice_problem(name):
+        raise VoiceError(f"'{name}' is not a voice; {fix}")
+    if name in ("gtts", "tone"):
+        return import_module(ENGINES[name]).voice()
+    from gentle_steps.audio.voices.piper import piper_voice
+
+    return piper_voice(name, show)

@@ -28,6 +28,7 @@ class GttsVoice:
     engine = "gtts"
     name = "en-com"
     sample_rate = SAMPLE_RATE
+    phonemes = False  # Google reads [[ ... ]] aloud as written: the lexicon's phoneme entries are left out
 
     def __init__(self) -> None:
         self.version = version("gtts")

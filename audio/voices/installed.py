@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, files, version
 from pathlib import Path
@@ -41,9 +42,18 @@ class VoiceStoreError(RuntimeError):
 class VoiceNotInstalled(VoiceStoreError):
     """The voice is known but not in the voices folder; :attr:`command` installs it."""
 
-    def __init__(self, key: str, folder: Path) -> None:
-        self.key, self.command = key, f"gentle-steps voices add {key}"
+    def __init__(self, key: str, folder: Path, named: bool = False) -> None:
+        # A folder the show names must be on the command line: `voices add` alone installs into the default one.
+        where = f" --voices-dir {shlex.quote(str(folder))}" if named else ""
+        self.key, self.command = key, f"gentle-steps voices add {key}{where}"
         super().__init__(f"voice {key} is not installed in {folder}; install it with: {self.command}")
+
+
+def show_voices_dir(setting: str, content: Path) -> Path | None:
+    """A show's ``voices_dir`` setting as a folder (relative to the content folder); ``None`` when empty."""
+    if not setting.strip():
+        return None
+    return Path(os.path.abspath(content / Path(setting.strip()).expanduser()))  # "../voices" named plainly
 
 
 def voices_dir(override: Path | None = None) -> Path:
@@ -136,6 +146,17 @@ class InstalledVoice:
         raise VoiceStoreError(f"voice {self.key} has no speaker {speaker!r}; "
                               + (f"its speakers: {shown}" if names else "it has one speaker"))
 
+    def speaker_setting(self, setting: str) -> int | None:
+        """A show's ``speaker`` (a name, or a number as text) -> the model's speaker id; ``None`` when empty."""
+        setting = setting.strip()
+        if setting.isdigit() and setting not in self.speakers():
+            return self.speaker_id(int(setting))
+        return self.speaker_id(setting or None)
+
+    def reads_phonemes(self) -> bool:
+        """True when Piper phonemizes this voice with espeak-ng, so ``[[ phonemes ]]`` in its text are read."""
+        return self.read_config().get("phoneme_type", "espeak") == "espeak"
+
     def dataset_licence(self) -> str | None:
         """The MODEL_CARD's dataset "License:" line, verbatim, if the card states one."""
         if self.card is None or not self.card.is_file():
@@ -212,11 +233,12 @@ def read_installed(root: Path, key: str) -> InstalledVoice | None:
         return None
 
 
-def require(root: Path, key: str, full: bool = False) -> InstalledVoice:
-    """The installed voice ``key``, checked (sizes; ``full``: SHA-256); raises :class:`VoiceNotInstalled`."""
+def require(root: Path, key: str, full: bool = False, named: bool = False) -> InstalledVoice:
+    """The installed voice ``key``, checked (sizes; ``full``: SHA-256); raises :class:`VoiceNotInstalled`
+    (whose command names ``root`` when ``named``: a folder chosen by the show rather than the default)."""
     voice = read_installed(root, key)
     if voice is None:
-        raise VoiceNotInstalled(key, root)
+        raise VoiceNotInstalled(key, root, named)
     voice.verify(full)
     return voice
 
@@ -239,7 +261,7 @@ def resolve(spec: str, content: Path, root: Path | None = None) -> InstalledVoic
     if spec == "piper":
         return require(voices_dir(root), SHIPPED_VOICE)
     if spec.startswith("piper:"):
-        return require(voices_dir(root), spec.removeprefix("piper:").strip())
+        return require(voices_dir(root), spec.removeprefix("piper:").strip(), named=root is not None)
     if spec.endswith(".onnx"):
         return local_voice(content / Path(spec).expanduser())
     raise VoiceStoreError(f"voice {spec!r} is not piper, piper:NAME or a path to an .onnx file")
