@@ -45,10 +45,11 @@ class EventHandlers:
     metadata: Callable[[Section], AudioItemMetadata]  # PlaybackHandlers.metadata
 
     def playback_started(self, turn: Turn) -> Response:
-        """Remember what started playing (a new track clears the enqueue and stop-after markers)."""
-        token = request_token(turn)
-        keep = self.store.device(turn.device_id).get("token") == token
-        self.save_position(turn, token, request_offset(turn), "PLAYING", keep=keep)
+        """Remember what started playing: a new item, or one started again from its top, clears the enqueue and
+        stop-after markers; the same item resumed where it stopped keeps them."""
+        token, offset = request_token(turn), request_offset(turn)
+        keep = offset > 0 and self.store.device(turn.device_id).get("token") == token
+        self.save_position(turn, token, offset, "PLAYING", keep=keep)
         return turn.empty()
 
     def playback_stopped(self, turn: Turn) -> Response:

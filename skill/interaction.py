@@ -229,7 +229,7 @@ def skill_locales(catalog: Catalog, show: dict[str, Any]) -> list[str]:
     """The locales the skill is published in: show.toml's ``locales``, else its ``language``; the show's own
     language first, each once."""
     language = show.get("language") or catalog.show.language
-    listed = list(show.get("locales") or catalog.show.locales or ())
+    listed = list(show["locales"] if "locales" in show else catalog.show.locales)
     return list(dict.fromkeys([language, *listed]))
 
 
