@@ -7,6 +7,7 @@ missing from the cache, how long each episode will be, and what every file is ma
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gentle_steps.audio.cache import digest
 from gentle_steps.audio.content import short_slug
@@ -14,6 +15,9 @@ from gentle_steps.audio.model import Article
 from gentle_steps.audio.settings import ShowSettings
 from gentle_steps.audio.speech import Utterance, lead_in, plan_section, speakable, split_long
 from gentle_steps.audio.text import unique_slug
+
+if TYPE_CHECKING:
+    from gentle_steps.audio.breathing import BreathingPlan
 
 SPOKEN_CHARS_PER_SECOND = 13.0
 """A cautious speaking rate for estimates (the default voice reads about 14-16 characters a second)."""
@@ -99,17 +103,22 @@ class NarrationPlan:
     prompts: tuple[PromptPlan, ...]
     """Grounding prompts."""
 
+    breathing: tuple[BreathingPlan, ...] = ()
+    """Breathing exercise tracks (``audio/breathing.py``); empty unless show.toml turns them on."""
+
     def pieces(self) -> dict[str, str]:
-        """Cache key -> spoken text of every synthesis call: reading order, then the prompts.
+        """Cache key -> spoken text of every synthesis call: reading order, the prompts, the breathing cues.
 
         The prompts come last because they are short: what is mastered after the last sentence is then only a
         few seconds of audio, not a whole section.
         """
         lines = [ln for ep in self.episodes for s in ep.sections for ln in s.lines] + [p.line for p in self.prompts]
+        lines += [ln for track in self.breathing for ln in track.lines.values()]
         return {piece.key: piece.spoken for line in lines for piece in line.pieces}
 
 
-def _line(utterance: Utterance, voice_key: dict[str, object]) -> Line:
+def line_for(utterance: Utterance, voice_key: dict[str, object]) -> Line:
+    """The line saying ``utterance``, with the cache key of each synthesis call."""
     return Line(utterance, tuple(Piece(digest("sentence", voice_key, s), s) for s in split_long(utterance.spoken)))
 
 
@@ -120,7 +129,7 @@ def plan_episode(article: Article, number: int, show: ShowSettings, lexicon: dic
     for i, section in enumerate(article.sections):
         cite = show.read_citations
         lead = lead_in(article.title, show.disclosure, lexicon, read_citations=cite) if i == 0 else None
-        lines = tuple(_line(u, voice_key) for u in plan_section(section, lexicon, lead, read_citations=cite))
+        lines = tuple(line_for(u, voice_key) for u in plan_section(section, lexicon, lead, read_citations=cite))
         sections.append(SectionPlan(section.id, section.title, section.heading, lines))
     return EpisodePlan(article, number, tuple(sections))
 
@@ -132,7 +141,7 @@ def plan_narration(articles: list[Article], prompts: list[str], show: ShowSettin
     taken: set[str] = set()
     planned_prompts = tuple(
         PromptPlan(unique_slug(short_slug(text), taken), text,
-                   _line(Utterance(text, speakable(text, lexicon, read_citations=show.read_citations), "paragraph",
+                   line_for(Utterance(text, speakable(text, lexicon, read_citations=show.read_citations), "paragraph",
                                    0, 0), voice_key))
         for text in prompts)
     return NarrationPlan(episodes, planned_prompts)

@@ -13,7 +13,16 @@ import re
 from gentle_steps.audio.crisis import country_of, table
 from gentle_steps.audio.model import Manifest, Sentence
 from gentle_steps.audio.settings import CrisisResource, ShowSettings
-from gentle_steps.skill.catalog import Catalog, CrisisLine, Episode, Prompt, Section, Show, Track, synonyms_for
+from gentle_steps.skill.catalog import (
+    Catalog,
+    CrisisLine,
+    Episode,
+    Prompt,
+    Section,
+    Show,
+    Track,
+    synonyms_for,
+)
 
 # A phone number as a contact line writes it: three or more digits, maybe grouped by spaces, dots or hyphens.
 _PHONE = re.compile(r"\+?\(?\d[\d\s().-]*\d")
