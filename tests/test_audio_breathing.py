@@ -92,7 +92,10 @@ def check_track(dist: Path, track: dict, tolerance_ms: int) -> list[int]:
     heard = onsets(decode_mp3(dist / track["audio"]["path"], RATE))
     errors = [min(abs(h - c["at_ms"]) for h in heard) for c in cues]
     assert max(errors) <= tolerance_ms, list(zip([c["text"] for c in cues], [c["at_ms"] for c in cues], errors))
-    assert len(heard) == len(cues), (heard, [c["at_ms"] for c in cues])  # nothing heard off the schedule
+    # During the breaths (single words and short cues), nothing is heard off the schedule.
+    closing_at = cues[len(cues) - len(SHIPPED["closing"])]["at_ms"]
+    during = [h for h in heard if ins[0] - 200 <= h < closing_at - 200]
+    assert all(min(abs(h - c["at_ms"]) for c in cues) <= tolerance_ms for h in during), during
     assert abs(track["audio"]["duration_ms"] - track["seconds"] * 1000) <= 5500  # within half a breath
     return errors
 
