@@ -285,10 +285,7 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
             raise bad("keywords", 'must be a list of short phrases, like ["grounding", "calm"]')
         values["keywords"] = tuple(w.strip() for w in words)
     if "locales" in raw:
-        locales = raw["locales"]
-        if not isinstance(locales, list) or not all(isinstance(x, str) and x in SKILL_LOCALES for x in locales):
-            raise bad("locales", f"must be a list of Alexa's English locales: {', '.join(SKILL_LOCALES)}")
-        values["locales"] = tuple(dict.fromkeys(locales))
+        values["locales"] = _locales(raw["locales"], bad)
     if not values.get("invocation_name"):
         values["invocation_name"] = invocation_name_from(values["title"])
     values.update(parse_feed_extras(raw, bad))
@@ -299,6 +296,13 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
                                      "two words; set invocation_name to two or more words, e.g. "
                                      f"\"{(settings.invocation_name or 'my')} readings\"")
     return _validate(settings, path, content_dir)
+
+
+def _locales(value: Any, bad) -> tuple[str, ...]:
+    """``locales``: Alexa's English locales, each once."""
+    if not isinstance(value, list) or not all(isinstance(x, str) and x in SKILL_LOCALES for x in value):
+        raise bad("locales", f"must be a list of Alexa's English locales: {', '.join(SKILL_LOCALES)}")
+    return tuple(dict.fromkeys(value))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")

@@ -163,3 +163,16 @@ def _toml(data: dict) -> str:
 
 
 
+
+
+@pytest.mark.parametrize(("extra", "said"), [
+    ('breathing_script = "missing.toml"\n', "key 'breathing_script' names missing.toml, which does not exist"),
+    ('locales = ["en-GB", "fr-FR"]\n', "key 'locales' must be a list of Alexa's English locales"),
+])
+def test_bad_breathing_and_locale_settings_are_one_line_naming_the_key(tmp_path, capsys, extra, said):
+    content = make_show(tmp_path / "content", extra)
+    assert main(["build", "--content", str(content), "--out", str(tmp_path / "dist"), "--voice", "tone",
+                 "--cache", str(tmp_path / "cache")]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "show.toml" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "dist").exists()
