@@ -164,6 +164,9 @@ class ConversationHandlers:
         said = turn.said()
         if said is not None and not turn.starts_session:
             return turn.ask(said["speech"], said["reprompt"], said.get("pending"))
+        reading = resolve(self.catalog, (turn.recall("said") or {}).get("section"))
+        if reading and not turn.starts_session:
+            return self.play(turn, reading[0], 0)
         if resolve(self.catalog, turn.player_token) or resolve(self.catalog, self.saved(turn).get("token")):
             return self.restart_current(turn)
         if not turn.conversational:

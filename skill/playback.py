@@ -161,8 +161,11 @@ class PlaybackHandlers:
         if following is None:
             return turn.end(ssml.join(body, L.LAST_READ(), gap_ms=800))
         name = ssml.title(following.title)
-        return turn.ask(ssml.join(body, L.NEXT_QUESTION(title=name), gap_ms=800), L.NEXT_QUESTION_REPROMPT(title=name),
-                        f"next:{make_token(following)}")
+        response = turn.ask(ssml.join(body, L.NEXT_QUESTION(title=name), gap_ms=800),
+                            L.NEXT_QUESTION_REPROMPT(title=name), f"next:{make_token(following)}")
+        if turn.said() is None:  # too long to keep word for word: "repeat" reads the section again
+            turn.remember("said", {"section": make_token(item)})
+        return response
 
     def breathe_in_speech(self, turn: Turn, track: Track) -> Response:
         """A breathing track without the AudioPlayer: the clip in speech when it can play, else a short breath."""

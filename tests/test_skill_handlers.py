@@ -725,3 +725,13 @@ def test_can_fulfill_answers_from_the_catalog_without_touching_the_store(ask, tm
     unknown = ask(E.can_fulfill("PlaySectionIntent", E.section_slot("the weather", None)))["response"]
     assert unknown["canFulfillIntent"]["canFulfill"] == "NO"
     assert not state.exists()  # never even opened
+
+
+def test_repeat_after_a_long_reading_reads_the_section_again(configure, tmp_path):
+    data = json.loads(json.dumps(CATALOG))
+    data["episodes"][0]["sections"][0]["text"] = "This sentence is here to take up room and space. " * 400
+    ask = configure(write_catalog(tmp_path, data))
+    answer = ask(E.intent("PlayEpisodeIntent", audio_player=False))
+    again = ask(E.intent("AMAZON.RepeatIntent", attributes=follow(answer), audio_player=False))
+    assert speech(again) == speech(answer)
+    assert len(json.dumps(follow(answer))) < 200  # the reading is not carried in the session
