@@ -91,7 +91,7 @@ def check_track(dist: Path, track: dict, tolerance_ms: int) -> list[int]:
     assert len(counted) == 2 * SHIPPED["counted_breaths"] * len(SHIPPED["count"])
     heard = onsets(decode_mp3(dist / track["audio"]["path"], RATE))
     errors = [min(abs(h - c["at_ms"]) for h in heard) for c in cues]
-    assert max(errors) <= tolerance_ms, list(zip([c["text"] for c in cues], [c["at_ms"] for c in cues], errors))
+    assert max(errors) <= tolerance_ms, [(c["text"], c["at_ms"], e) for c, e in zip(cues, errors, strict=True)]
     # During the breaths (single words and short cues), nothing is heard off the schedule.
     closing_at = cues[len(cues) - len(SHIPPED["closing"])]["at_ms"]
     during = [h for h in heard if ins[0] - 200 <= h < closing_at - 200]
