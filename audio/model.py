@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from gentle_steps.audio.settings import SettingsError, ShowSettings
+from gentle_steps.audio.tracks import BreathingTrack, Cue
 
 SCHEMA_VERSION = 1
 """Version of ``manifest.json``. Bump it on any change a reader would notice."""
@@ -314,6 +315,9 @@ class Manifest:
     artwork: ArtworkInfo | None = None
     """The show artwork in ``dist/`` (None only in hand-made manifests)."""
 
+    breathing: list[BreathingTrack] = field(default_factory=list)
+    """Breathing exercise tracks (empty unless show.toml's ``breathing`` is on)."""
+
     schema_version: int = SCHEMA_VERSION
     """Manifest schema version."""
 
@@ -326,6 +330,7 @@ class Manifest:
             "episodes": [asdict(ep) for ep in self.episodes],
             "prompts": [asdict(p) for p in self.prompts],
             "artwork": asdict(self.artwork) if self.artwork else {},
+            "breathing": [asdict(t) for t in self.breathing],
             "schema_version": self.schema_version,
         }
 
@@ -359,6 +364,9 @@ class Manifest:
             ]
             prompts = [Prompt(**{**p, "audio": AudioFile(**p["audio"])}) for p in data.get("prompts", [])]
             artwork = data.get("artwork") or None
+            breathing = [BreathingTrack(**{**t, "audio": AudioFile(**t["audio"]),
+                                           "cues": [Cue(**c) for c in t.get("cues", [])]})
+                         for t in data.get("breathing") or []]
             return cls(
                 base_url=data["base_url"],
                 show=ShowSettings.from_dict(data["show"]),
@@ -366,6 +374,7 @@ class Manifest:
                 episodes=episodes,
                 prompts=prompts,
                 artwork=ArtworkInfo(**artwork) if artwork else None,
+                breathing=breathing,
                 schema_version=version,
             )
         except (KeyError, TypeError, SettingsError) as exc:
@@ -378,4 +387,5 @@ class Manifest:
             files.append(ep.audio)
             files.extend(sec.audio for sec in ep.sections)
         files.extend(p.audio for p in self.prompts)
+        files.extend(t.audio for t in self.breathing)
         return files

@@ -28,6 +28,7 @@ from gentle_steps.audio.assemble import (
     prompt_job,
     section_job,
 )
+from gentle_steps.audio.breathing import breathing_job, speech_onset
 from gentle_steps.audio.cache import Cache
 from gentle_steps.audio.encoding import join_mp3, tag_file
 from gentle_steps.audio.plan import NarrationPlan
@@ -72,6 +73,9 @@ class NarratedShow:
 
     episodes: list[FinishedFile] = field(default_factory=list)
     """Per episode, the whole episode."""
+
+    breathing: list[tuple[FinishedFile, list[tuple[str, int]]]] = field(default_factory=list)
+    """Per breathing track in plan order, its file and its cues' (text, scheduled onset in ms)."""
 
     synthesized: int = 0
     """Sentences synthesized (the rest came from the cache)."""
@@ -337,10 +341,20 @@ class Narrator:
         for i, prompt in enumerate(plan.prompts):  # last: see NarrationPlan.pieces
             layout = Layout(self._ensure(tuple(p.key for p in prompt.line.pieces)), rate)
             pending.append(("prompt", 0, *self._queue(prompt_job(layout, plan, i, show_title, author))))
+        cues = []
+        for track in plan.breathing:
+            keys = tuple(dict.fromkeys(line.pieces[0].key for line in track.lines.values()))
+            lengths = self._ensure(keys)
+            onsets = {k: speech_onset(self.cache.get_sentence(k), rate) for k in keys}
+            job, timed = breathing_job(track, lengths, onsets, rate, show_title, author)
+            pending.append(("breathing", len(cues), *self._queue(job)))
+            cues.append(timed)
         self.result.sections = [[] for _ in plan.episodes]
         for kind, e, job, key in pending:
             finished = self._finish(job, key)
-            if kind == "prompt":
+            if kind == "breathing":
+                self.result.breathing.append((finished, cues[e]))
+            elif kind == "prompt":
                 self.result.prompts.append(finished)
             elif kind == "section":
                 self.result.sections[e].append(finished)

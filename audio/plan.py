@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gentle_steps.audio.cache import digest
 from gentle_steps.audio.content import short_slug
@@ -24,6 +25,9 @@ from gentle_steps.audio.speech import (
     split_sentences,
 )
 from gentle_steps.audio.text import unique_slug
+
+if TYPE_CHECKING:
+    from gentle_steps.audio.breathing import BreathingPlan
 
 SPOKEN_CHARS_PER_SECOND = 15.0
 """A cautious speaking rate for estimates (the default voice reads about 17 characters a second)."""
@@ -115,17 +119,22 @@ class NarrationPlan:
     pauses: Pauses = PAUSES
     """The show's pauses (the prompts' edge silence comes from here)."""
 
+    breathing: tuple[BreathingPlan, ...] = ()
+    """Breathing exercise tracks (``audio/breathing.py``); empty unless show.toml turns them on."""
+
     def pieces(self) -> dict[str, str]:
-        """Cache key -> spoken text of every synthesis call: reading order, then the prompts.
+        """Cache key -> spoken text of every synthesis call: reading order, the prompts, the breathing cues.
 
         The prompts come last because they are short: what is mastered after the last sentence is then only a
         few seconds of audio, not a whole section.
         """
         lines = [ln for ep in self.episodes for s in ep.sections for ln in s.lines] + [p.line for p in self.prompts]
+        lines += [ln for track in self.breathing for ln in track.lines.values()]
         return {piece.key: piece.spoken for line in lines for piece in line.pieces}
 
 
-def _line(utterance: Utterance, voice_key: dict[str, object]) -> Line:
+def line_for(utterance: Utterance, voice_key: dict[str, object]) -> Line:
+    """The line saying ``utterance``, with the cache key of each synthesis call."""
     return Line(utterance, tuple(Piece(digest("sentence", voice_key, s), s) for s in split_long(utterance.spoken)))
 
 
@@ -136,7 +145,7 @@ def plan_episode(article: Article, number: int, show: ShowSettings, lexicon: dic
     cite, pauses = show.read_citations, show.pauses
     for i, section in enumerate(article.sections):
         lead = lead_in(article.title, show.disclosure, lexicon, pauses, read_citations=cite) if i == 0 else None
-        lines = tuple(_line(u, voice_key) for u in plan_section(section, lexicon, lead, pauses, read_citations=cite))
+        lines = tuple(line_for(u, voice_key) for u in plan_section(section, lexicon, lead, pauses, read_citations=cite))
         sections.append(SectionPlan(section.id, section.title, section.heading, lines))
     return EpisodePlan(article, number, tuple(sections), pauses)
 
@@ -148,7 +157,7 @@ def plan_narration(articles: list[Article], prompts: list[str], show: ShowSettin
     taken: set[str] = set()
     planned_prompts = tuple(
         PromptPlan(unique_slug(short_slug(text), taken), text,
-                   _line(Utterance(text, speakable(text, lexicon, read_citations=show.read_citations), "paragraph",
+                   line_for(Utterance(text, speakable(text, lexicon, read_citations=show.read_citations), "paragraph",
                                    0, 0), voice_key))
         for text in prompts)
     return NarrationPlan(episodes, planned_prompts, show.pauses)
@@ -163,10 +172,10 @@ def plan_passage(text: str, show: ShowSettings, lexicon: dict[str, str], voice_k
     for sentence in split_sentences(text):
         spoken = speakable(sentence, lexicon, read_citations=show.read_citations)
         if re.search(r"\w", spoken):
-            lines.append(_line(Utterance(sentence, spoken, "paragraph", show.pauses.sentence, 0), voice_key))
+            lines.append(line_for(Utterance(sentence, spoken, "paragraph", show.pauses.sentence, 0), voice_key))
     if lines:
         last = lines[-1].utterance
-        lines[-1] = _line(Utterance(last.text, last.spoken, last.kind, 0, 0), voice_key)
+        lines[-1] = line_for(Utterance(last.text, last.spoken, last.kind, 0, 0), voice_key)
     return tuple(lines)
 
 

@@ -25,6 +25,9 @@ from gentle_steps.audio.voice_settings import (
 
 _VOICE_KEYS = ("voice", "speaker", "voices_dir", "length_scale", "pauses")
 
+SKILL_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+"""Alexa locales ``locales`` accepts: the English ones the skill's lines are written for."""
+
 # Amazon refuses these in invocation names (Alexa Skills Kit, "Choose the invocation name").
 _FORBIDDEN_INVOCATION_WORDS = {"alexa", "amazon", "echo", "skill", "app", "launch", "ask", "tell", "open",
                                "load", "begin", "enable", "computer", "skills", "play", "start", "run", "resume"}
@@ -152,6 +155,18 @@ class ShowSettings:
     """Where Alexa sends requests: a Lambda ARN or an https URL; empty: skill.json names no endpoint and
     ``check`` says so."""
 
+    locales: tuple[str, ...] = ()
+    """More Alexa locales to publish the skill in besides ``language``: any of en-US, en-GB, en-CA, en-AU, en-IN.
+    The skill answers each with its own country's crisis lines and date format."""
+
+    breathing: bool = False
+    """Build the paced-breathing exercise (a 1-minute and a 3-minute track, NHS relaxed breathing) and offer it
+    in the skill ("help me breathe")."""
+
+    breathing_script: str = ""
+    """A breathing script of your own (TOML, relative to the content folder) in place of the shipped one; empty:
+    the shipped script (``audio/data/breathing.toml`` describes the keys)."""
+
     skill_category: str = "HEALTH_AND_FITNESS"
     """Alexa skill category."""
 
@@ -188,6 +203,7 @@ class ShowSettings:
         data.pop("notes")
         data["categories"] = [list(c) for c in self.categories]
         data["keywords"] = list(self.keywords)
+        data["locales"] = list(self.locales)
         data["crisis_resources"] = [asdict(c) for c in self.crisis_resources]
         for key in TABLES:
             data[key] = [asdict(t) for t in getattr(self, key)]
@@ -200,6 +216,7 @@ class ShowSettings:
         data = dict(data)
         data["categories"] = tuple(tuple(c) for c in data.get("categories", ()))
         data["keywords"] = tuple(data.get("keywords", ()))
+        data["locales"] = tuple(data.get("locales", ()))
         data["crisis_resources"] = tuple(CrisisResource(**c) for c in data.get("crisis_resources", ()))
         for key, kind in TABLES.items():
             data[key] = tuple(kind(**t) for t in data.get(key) or ())
@@ -254,7 +271,7 @@ def parse_show(raw: dict[str, Any], path: Path, content_dir: Path) -> ShowSettin
     values: dict[str, Any] = {}
     for key, value in raw.items():
         default = defaults[key]
-        if key in ("categories", "crisis_resources", "keywords", "license", *TABLES, *_VOICE_KEYS):
+        if key in ("categories", "crisis_resources", "keywords", "locales", "license", *TABLES, *_VOICE_KEYS):
             continue
         if isinstance(default, bool):
             if not isinstance(value, bool):
@@ -309,7 +326,16 @@ def _parse_lists(raw: dict[str, Any], bad) -> dict[str, Any]:
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
             raise bad("keywords", 'must be a list of short phrases, like ["grounding", "calm"]')
         values["keywords"] = tuple(w.strip() for w in words)
+    if "locales" in raw:
+        values["locales"] = _locales(raw["locales"], bad)
     return values
+
+
+def _locales(value: Any, bad) -> tuple[str, ...]:
+    """``locales``: Alexa's English locales, each once."""
+    if not isinstance(value, list) or not all(isinstance(x, str) and x in SKILL_LOCALES for x in value):
+        raise bad("locales", f"must be a list of Alexa's English locales: {', '.join(SKILL_LOCALES)}")
+    return tuple(dict.fromkeys(value))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -357,6 +383,8 @@ def _validate(settings: ShowSettings, path: Path, content_dir: Path) -> ShowSett
     if settings.skill_endpoint and not re.fullmatch(r"https://\S+|arn:aws:lambda:[a-z0-9-]+:\d{12}:function:\S+",
                                                     settings.skill_endpoint):
         raise bad("skill_endpoint", "must be an https URL or a Lambda function ARN")
+    if settings.breathing_script and not settings.path(settings.breathing_script).is_file():
+        raise bad("breathing_script", f"names {settings.breathing_script}, which does not exist in {content_dir}")
     if settings.artwork and not settings.path(settings.artwork).is_file():
         raise bad("artwork", f"names {settings.artwork}, which does not exist in {content_dir}")
     return settings

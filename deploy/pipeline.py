@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from gentle_steps.audio.artwork import Artwork, show_artwork
 from gentle_steps.audio.assemble import episode_path, section_path
+from gentle_steps.audio.breathing import BreathingError, plan_breathing
 from gentle_steps.audio.cache import DEFAULT_MAX_BYTES, Cache
 from gentle_steps.audio.content import Content, ContentError, read_content
 from gentle_steps.audio.lexicon import fit_lexicon
@@ -28,6 +29,7 @@ from gentle_steps.audio.narrate import FinishedFile, NarratedShow, narrate
 from gentle_steps.audio.normalize_words import release_word_list
 from gentle_steps.audio.plan import NarrationPlan, check_lengths, plan_narration
 from gentle_steps.audio.settings import SettingsError, ShowSettings
+from gentle_steps.audio.tracks import BreathingTrack, Cue
 from gentle_steps.audio.voices import Voice, VoiceError, get_voice
 from gentle_steps.deploy.output import OutputError, check_out, default_cache, output_lock, write_atomically
 from gentle_steps.deploy.render import placeholder_manifest, render_books, render_outputs
@@ -178,13 +180,16 @@ def _build(options: BuildOptions, base_url: str, cache: Cache) -> BuildReport:
     if options.strict and report.warnings:
         raise BuildError("\n".join(f"{w} (--strict)" for w in report.warnings))
     artwork = show_artwork(content.show, cache)
-    narrated = clock("narrate", narrate, plan, voice, cache, workers=options.jobs, progress=options.progress,
-                       cover=artwork.thumbnail, cover_mime="image/jpeg",
-                       cover_sha=hashlib.sha256(artwork.thumbnail).hexdigest(), show_title=content.show.title,
-                       author=content.show.author)
+    try:
+        narrated = clock("narrate", narrate, plan, voice, cache, workers=options.jobs, progress=options.progress,
+                         cover=artwork.thumbnail, cover_mime="image/jpeg",
+                         cover_sha=hashlib.sha256(artwork.thumbnail).hexdigest(), show_title=content.show.title,
+                         author=content.show.author)
+    except BreathingError as exc:  # a cue the voice cannot say in its time: known only once it is said
+        raise BuildError(str(exc)) from None
     manifest = clock("manifest", manifest_stage, plan, narrated, content.show, base_url, voice, artwork, report)
     copies = {f.job.path: f.source for f in [*narrated.prompts, *narrated.episodes]
-              + [f for files in narrated.sections for f in files]}
+              + [f for files in narrated.sections for f in files] + [f for f, _ in narrated.breathing]}
     copies.update(clock("books", books_stage, manifest, copies, artwork, cache))
     books = {p: s.stat().st_size for p, s in copies.items() if p.endswith(".epub")}
     outputs = clock("render", render_stage, manifest, artwork, books, cache)
@@ -229,6 +234,10 @@ def read_stage(options: BuildOptions, base_url: str) -> tuple[Content, Voice]:
 def plan_stage(content: Content, voice: Voice) -> NarrationPlan:
     """The narration plan, refused before synthesis when an episode would be too long."""
     plan = plan_narration(content.articles, content.prompts, content.show, content.lexicon, voice.identity())
+    try:
+        plan = replace(plan, breathing=plan_breathing(content.show, content.lexicon, voice.identity()))
+    except BreathingError as exc:
+        raise BuildError(str(exc)) from None
     release_word_list()  # spoken text is done: its word list need not sit beside the voice in memory
     problems = check_lengths(plan)
     if problems:
@@ -283,9 +292,12 @@ def manifest_stage(plan: NarrationPlan, narrated: NarratedShow, show: ShowSettin
                                 next_title=article.next_title, canonical_url=article.canonical_url))
     prompts = [Prompt(id=p.id, text=p.text, spoken=p.line.utterance.spoken,
                       audio=_audio(narrated.prompts[i], ALEXA, base_url)) for i, p in enumerate(plan.prompts)]
+    breathing = [BreathingTrack(id=track.track.id, title=track.track.title, seconds=track.track.seconds,
+                                audio=_audio(finished, ALEXA, base_url), cues=[Cue(text, at) for text, at in cues])
+                 for track, (finished, cues) in zip(plan.breathing, narrated.breathing, strict=True)]
     art_path = f"artwork.{artwork.extension}"
     return Manifest(base_url=base_url, show=show, voice=VoiceInfo(voice.engine, voice.name, voice.version),
-                    episodes=episodes, prompts=prompts,
+                    episodes=episodes, prompts=prompts, breathing=breathing,
                     artwork=ArtworkInfo(path=art_path, url=base_url + art_path, mime=artwork.mime,
                                         width=artwork.width, height=artwork.height, bytes=len(artwork.data),
                                         sha256=hashlib.sha256(artwork.data).hexdigest()))

@@ -1,20 +1,25 @@
 """The catalog the skill speaks from: ``dist/catalog.json``. This module owns its shape.
 
 The build fills these dataclasses (``deploy/catalog.py``) and writes them with :meth:`Catalog.to_dict`; the skill
-reads the file back with :func:`load_catalog`, validated once, every error naming the file and the field. The
-skill never imports the narration stack.
+reads the file back with :func:`load_catalog` (validated once by ``skill/catalog_read.py``, every error naming
+the file and the field). The skill never imports the narration stack.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-CATALOG_SCHEMA_VERSION = 1
-"""The only ``schema_version`` this skill understands."""
+from gentle_steps.skill.names import spoken_form, synonyms_for
+
+__all__ = ["CATALOG_SCHEMA_VERSION", "Catalog", "CatalogError", "CrisisLine", "Episode", "Prompt", "Section",
+           "Show", "Track", "load_catalog", "parse_catalog", "spoken_form", "synonyms_for"]
+
+CATALOG_SCHEMA_VERSION = 2
+"""The only ``schema_version`` this skill understands. 2: crisis lines by country with their numbers as digits,
+episode dates, English locales, breathing tracks."""
 
 
 class CatalogError(ValueError):
@@ -22,17 +27,39 @@ class CatalogError(ValueError):
 
 
 @dataclass(frozen=True)
-class CrisisResource:
-    """One place to turn to in an emergency."""
+class CrisisLine:
+    """One service a listener can reach right now, as the skill needs it (the build's country table, or the
+    show's own ``crisis_resources``)."""
+
+    kind: str
+    """``crisis`` (a helpline to talk to) or ``emergency`` (the country's emergency number)."""
 
     name: str
-    """Who they are, e.g. "988 Suicide & Crisis Lifeline"."""
+    """The service's name as written, e.g. "Samaritans" (cards)."""
 
     contact: str
-    """How to reach them, as written on a card."""
+    """How to reach them as a card writes it, e.g. "Call 116 123"."""
 
     spoken: str
-    """One calm sentence for the voice."""
+    """One calm sentence naming the service and its number; the skill reads every number in it that is one of
+    :attr:`numbers` digit by digit, in the groups written, slowly."""
+
+    number: str
+    """The number to call, digits only ("" when the build found none): ``tel:`` links."""
+
+    display: str
+    """The number as the service writes it, e.g. "116 123"."""
+
+    text: str = ""
+    """An SMS number, digits only; empty when the service does not answer texts."""
+
+    hours: str = ""
+    """Opening hours as written; empty means any time, day or night."""
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """Every number of the line as digits (call, then text)."""
+        return tuple(dict.fromkeys(n for n in (self.number, self.text) if n))
 
 
 @dataclass(frozen=True)
@@ -46,7 +73,7 @@ class Show:
     """Alexa invocation name."""
 
     language: str
-    """Locale of the interaction model, e.g. en-US."""
+    """The show's own locale, e.g. en-US."""
 
     disclosure: str
     """The synthetic-voice disclosure line."""
@@ -57,8 +84,8 @@ class Show:
     artwork_url: str
     """Square artwork for AudioPlayer metadata (may be empty)."""
 
-    crisis_resources: tuple[CrisisResource, ...]
-    """Spoken by SupportIntent and shown on its card."""
+    locales: tuple[str, ...] = ()
+    """Every Alexa locale the skill is published in (the show's own first); empty means just ``language``."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +145,9 @@ class Episode:
     sections: tuple[Section, ...]
     """Sections in order."""
 
+    date: str = ""
+    """Publication date, ISO ``YYYY-MM-DD`` (written per locale on cards); may be empty."""
+
 
 @dataclass(frozen=True)
 class Prompt:
@@ -137,6 +167,29 @@ class Prompt:
 
 
 @dataclass(frozen=True)
+class Track:
+    """A breathing exercise track, played through the AudioPlayer like a section."""
+
+    id: str
+    """Slug, e.g. ``one-minute``; unique among tracks."""
+
+    title: str
+    """What the exercise is called on screens ("One minute of slow breathing")."""
+
+    seconds: int
+    """The length it was written for (60, 180): how a listener asks for it ("three minutes")."""
+
+    audio_url: str
+    """The Alexa-profile MP3."""
+
+    duration_ms: int
+    """Length of that file."""
+
+    version: str
+    """Short content hash of the audio; part of the playback token."""
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Everything the skill says and plays."""
 
@@ -151,6 +204,13 @@ class Catalog:
 
     prompts: tuple[Prompt, ...]
     """Grounding prompts; may be empty (the skill then offers a kind line of its own)."""
+
+    crisis: dict[str, tuple[CrisisLine, ...]] = field(default_factory=dict)
+    """Crisis lines by ISO country code: the show's own for its country, the build's table for the others. A
+    request is answered with its own locale's country only, never another country's numbers."""
+
+    breathing: tuple[Track, ...] = ()
+    """Breathing exercise tracks, shortest first; empty unless show.toml turns them on."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready catalog, keys in a fixed order (a section's episode id is implied by its episode)."""
@@ -223,43 +283,17 @@ class Catalog:
                     best = (score, sec)
         return best[1] if best else None
 
+    def crisis_lines(self, locale: str) -> tuple[CrisisLine, ...]:
+        """The crisis lines for a request's locale ("en-GB" -> GB); empty when none are known for it."""
+        parts = (locale or self.show.language).replace("_", "-").split("-")
+        return self.crisis.get(parts[1].upper(), ()) if len(parts) > 1 else ()
+
+    def track(self, track_id: str) -> Track | None:
+        """The breathing track with this id, if any."""
+        return next((t for t in self.breathing if t.id == track_id), None)
+
 
 _FILLER = {"the", "a", "an", "about", "part", "section", "on", "of", "to", "is", "it", "that", "one", "with"}
-
-
-def spoken_form(text: str) -> str:
-    """Text as a listener would say it: lowercase words, apostrophes kept, other punctuation dropped.
-
-    :func:`synonyms_for` (used by the build) goes through this same function, so slot values, synonyms and
-    what Alexa hears compare equal.
-    """
-    text = text.replace("\u2019", "'").replace("\u2018", "'").lower().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
-    return " ".join(w.strip("'") for w in text.split() if w.strip("'"))
-
-
-_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-             "eleventh", "twelfth"]
-_NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-_LEADING = {"what", "why", "how", "the", "a", "an", "if", "but", "is", "are", "can", "you", "your", "when"}
-_TRAILING_NOISE = {"actually", "alone", "right", "now", "really"}
-
-
-def synonyms_for(title: str, index: int) -> list[str]:
-    """Other ways a listener may name a section: its key words, and "part three" / "the third section"."""
-    full = spoken_form(title)
-    words = full.split()
-    found: list[str] = []
-    trimmed = list(words)
-    while len(trimmed) > 2 and trimmed[0] in _LEADING:
-        trimmed.pop(0)
-    for candidate in (" ".join(trimmed), " ".join(w for w in trimmed if w not in _TRAILING_NOISE)):
-        if candidate and candidate != full and candidate not in found:
-            found.append(candidate)
-    if index < len(_NUMBERS):
-        found += [f"part {_NUMBERS[index]}", f"section {_NUMBERS[index]}", f"the {_ORDINALS[index]} section",
-                  f"the {_ORDINALS[index]} part"]
-    return found
 
 
 def load_catalog(path: str | os.PathLike[str]) -> Catalog:
@@ -281,97 +315,8 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
 
 def parse_catalog(data: Any, source: str = "catalog") -> Catalog:
     """Validate a parsed catalog mapping into a :class:`Catalog`; ``source`` names it in errors."""
+    from gentle_steps.skill.catalog_read import read_catalog
 
-    def fail(where: str, problem: str) -> CatalogError:
-        return CatalogError(f"{source}: {where} {problem}")
+    return read_catalog(data, source)
 
-    def obj(value: Any, where: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise fail(where, "must be an object")
-        return value
 
-    def text(parent: dict[str, Any], key: str, where: str, required: bool = True) -> str:
-        value = parent.get(key, "" if not required else None)
-        if not isinstance(value, str) or (required and not value.strip()):
-            raise fail(f"{where}.{key}", "must be a non-empty string" if required else "must be a string")
-        return value
-
-    def number(parent: dict[str, Any], key: str, where: str) -> int:
-        value = parent.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise fail(f"{where}.{key}", "must be a number of at least 0")
-        return int(value)
-
-    def items(parent: dict[str, Any], key: str, where: str) -> list[Any]:
-        value = parent.get(key)
-        if not isinstance(value, list) or not value:
-            raise fail(f"{where}.{key}", "must be a non-empty list")
-        return value
-
-    data = obj(data, "the file")
-    version = data.get("schema_version")
-    if version != CATALOG_SCHEMA_VERSION:
-        raise fail("schema_version", f"is {version!r}; this skill reads version {CATALOG_SCHEMA_VERSION} "
-                                     "(rebuild with the matching `gentle-steps build`)")
-    base_url = text(data, "base_url", "catalog")
-    show_raw = obj(data.get("show"), "show")
-    resources = []
-    for i, item in enumerate(show_raw.get("crisis_resources") or []):
-        where = f"show.crisis_resources[{i}]"
-        item = obj(item, where)
-        resources.append(CrisisResource(text(item, "name", where), text(item, "contact", where),
-                                        text(item, "spoken", where)))
-    show = Show(
-        title=text(show_raw, "title", "show"),
-        invocation_name=text(show_raw, "invocation_name", "show"),
-        language=text(show_raw, "language", "show"),
-        disclosure=text(show_raw, "disclosure", "show", required=False),
-        disclaimer=text(show_raw, "disclaimer", "show"),
-        artwork_url=text(show_raw, "artwork_url", "show", required=False),
-        crisis_resources=tuple(resources),
-    )
-    episodes = []
-    for i, ep_raw in enumerate(items(data, "episodes", "catalog")):
-        where = f"episodes[{i}]"
-        ep_raw = obj(ep_raw, where)
-        ep_id = text(ep_raw, "id", where)
-        sections = []
-        for j, sec_raw in enumerate(items(ep_raw, "sections", where)):
-            swhere = f"{where}.sections[{j}]"
-            sec_raw = obj(sec_raw, swhere)
-            synonyms = sec_raw.get("synonyms", [])
-            if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
-                raise fail(f"{swhere}.synonyms", "must be a list of strings")
-            sec_id = text(sec_raw, "id", swhere)
-            if "|" in sec_id or "|" in ep_id:
-                raise fail(f"{swhere}.id", "must not contain '|' (it separates the parts of a playback token)")
-            sections.append(Section(
-                episode_id=ep_id,
-                id=sec_id,
-                index=j,
-                title=text(sec_raw, "title", swhere),
-                synonyms=tuple(spoken_form(s) for s in synonyms if spoken_form(s)),
-                audio_url=text(sec_raw, "audio_url", swhere),
-                duration_ms=number(sec_raw, "duration_ms", swhere),
-                version=text(sec_raw, "version", swhere).replace("|", ""),
-                text=text(sec_raw, "text", swhere, required=False),
-            ))
-        episodes.append(Episode(
-            id=ep_id,
-            number=number(ep_raw, "number", where),
-            title=text(ep_raw, "title", where),
-            page_url=text(ep_raw, "page_url", where, required=False),
-            audio_url=text(ep_raw, "audio_url", where, required=False),
-            duration_ms=number(ep_raw, "duration_ms", where),
-            sections=tuple(sections),
-        ))
-    prompts = []
-    raw_prompts = data.get("prompts", [])
-    if not isinstance(raw_prompts, list):
-        raise fail("catalog.prompts", "must be a list (it may be empty)")
-    for i, p_raw in enumerate(raw_prompts):
-        where = f"prompts[{i}]"
-        p_raw = obj(p_raw, where)
-        prompts.append(Prompt(text(p_raw, "id", where), text(p_raw, "text", where),
-                              text(p_raw, "audio_url", where, required=False), number(p_raw, "duration_ms", where)))
-    return Catalog(base_url=base_url, show=show, episodes=tuple(episodes), prompts=tuple(prompts))

@@ -17,7 +17,12 @@ from typing import Any
 
 from gentle_steps.skill.catalog import Catalog
 from gentle_steps.skill.entities import SECTION_SLOT_TYPE, static_section_values
-from gentle_steps.skill.package_rules import check_invocation_name, manifest_problems, model_problems
+from gentle_steps.skill.package_rules import (
+    check_invocation_name,
+    locale_problems,
+    manifest_problems,
+    model_problems,
+)
 
 __all__ = ["SECTION_SLOT_TYPE", "build_skill_package", "check_invocation_name", "check_skill_package",
            "icon_files"]
@@ -93,9 +98,58 @@ SAMPLES: dict[str, list[str]] = {
         "i need to talk to someone",
         "who can i call",
         "give me a crisis line",
+        "i need a crisis line",
+        "i feel unsafe",
+        "help me i'm not safe",
+        "i want to die",
+        "i don't want to be alive",
+        "i'm scared for my safety",
+    ],
+    "BreathingIntent": [
+        "help me breathe",
+        "breathe with me",
+        "a breathing exercise",
+        "do a breathing exercise",
+        "start a breathing exercise",
+        "give me a breathing exercise",
+        "i need to breathe",
+        "guide my breathing",
+        "help me slow my breathing",
+        "breathe with me for {length}",
+        "a {length} breathing exercise",
+        "{length} of breathing",
+        "help me breathe for {length}",
+    ],
+    "StopAfterSectionIntent": [
+        "stop after this section",
+        "stop at the end of this section",
+        "stop when this section ends",
+        "stop when this section is over",
+        "pause after this section",
+        "finish this section and stop",
+        "just play this section",
+        "only play this section",
+        "don't play the next section",
+        "stop after this one",
     ],
 }
 """Sample utterances of the custom intents."""
+
+SLOTS: dict[str, list[dict[str, str]]] = {
+    "PlaySectionIntent": [{"name": "section", "type": SECTION_SLOT_TYPE}],
+    "BreathingIntent": [{"name": "length", "type": "BREATHING_LENGTH"}],
+}
+"""Slots of the custom intents."""
+
+BREATHING_LENGTHS = [
+    {"id": "short", "name": {"value": "one minute", "synonyms": ["a minute", "a short one", "short", "quick"]}},
+    {"id": "long", "name": {"value": "three minutes", "synonyms": ["a few minutes", "a long one", "long",
+                                                                    "longer", "a longer one"]}},
+]
+"""Values of the ``BREATHING_LENGTH`` slot type (the skill reads the words: "three minutes", "longer")."""
+
+ENGLISH_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+"""Alexa's English locales the skill can be published in."""
 
 BUILT_IN_INTENTS = ("AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
                     "AMAZON.NavigateHomeIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent", "AMAZON.NextIntent",
@@ -121,8 +175,8 @@ def build_interaction_model(catalog: Catalog) -> dict[str, Any]:
     intents: list[dict[str, Any]] = []
     for name, samples in SAMPLES.items():
         intent: dict[str, Any] = {"name": name, "samples": list(samples)}
-        if name == "PlaySectionIntent":
-            intent["slots"] = [{"name": "section", "type": SECTION_SLOT_TYPE}]
+        if name in SLOTS:
+            intent["slots"] = [dict(slot) for slot in SLOTS[name]]
         intents.append(intent)
     intents += [{"name": name, "samples": []} for name in BUILT_IN_INTENTS]
     return {
@@ -130,7 +184,8 @@ def build_interaction_model(catalog: Catalog) -> dict[str, Any]:
             "languageModel": {
                 "invocationName": catalog.show.invocation_name,
                 "intents": intents,
-                "types": [{"name": SECTION_SLOT_TYPE, "values": static_section_values()}],
+                "types": [{"name": SECTION_SLOT_TYPE, "values": static_section_values()},
+                          {"name": "BREATHING_LENGTH", "values": BREATHING_LENGTHS}],
                 "modelConfiguration": {"fallbackIntentSensitivity": {"level": "LOW"}},
             }
         }
@@ -170,9 +225,16 @@ def keywords_for(show: dict[str, Any], title: str) -> list[str]:
     return list(unique)[:30]
 
 
-def build_manifest(catalog: Catalog, show: dict[str, Any], endpoint: str | None = None) -> dict[str, Any]:
-    """``skill.json`` for the show; ``endpoint`` is a Lambda ARN or an https URL, and left out when unknown."""
-    locale = show.get("language") or catalog.show.language
+def skill_locales(catalog: Catalog, show: dict[str, Any]) -> list[str]:
+    """The locales the skill is published in: show.toml's ``locales``, else its ``language``; the show's own
+    language first, each once."""
+    language = show.get("language") or catalog.show.language
+    listed = list(show["locales"] if "locales" in show else catalog.show.locales)
+    return list(dict.fromkeys([language, *listed]))
+
+
+def locale_info(catalog: Catalog, show: dict[str, Any]) -> dict[str, Any]:
+    """One locale's store listing (the same words in every English locale)."""
     title = show.get("title") or catalog.show.title
     disclaimer = show.get("disclaimer") or catalog.show.disclaimer
     description = description_with_disclaimer(show.get("description") or title, disclaimer)
@@ -184,33 +246,46 @@ def build_manifest(catalog: Catalog, show: dict[str, Any], endpoint: str | None 
         "examplePhrases": example_phrases(catalog.show.invocation_name),
         "keywords": keywords_for(show, title),
     }
-    for (field, _size), path in zip(ICONS.items(), icon_files(locale).values(), strict=True):
+    # Every locale shows the icons the build writes for the show's own language.
+    language = show.get("language") or catalog.show.language
+    for (field, _size), path in zip(ICONS.items(), icon_files(language).values(), strict=True):
         # On https the store fetches the icon from dist/; otherwise the ASK CLI uploads it from the package.
         info[field] = f"{catalog.base_url}skill-package/{path}" if catalog.https else f"file://{path}"
-    custom: dict[str, Any] = {"interfaces": [{"type": "AUDIO_PLAYER"}]}
+    return info
+
+
+def build_manifest(catalog: Catalog, show: dict[str, Any], endpoint: str | None = None) -> dict[str, Any]:
+    """``skill.json`` for the show; ``endpoint`` is a Lambda ARN or an https URL, and left out when unknown."""
+    locales = skill_locales(catalog, show)
+    interfaces = [{"type": "AUDIO_PLAYER"}, {"type": "CAN_FULFILL_INTENT_REQUEST"},
+                  {"type": "ALEXA_PRESENTATION_APL"}]
+    custom: dict[str, Any] = {"interfaces": interfaces}
     if endpoint:
         custom["endpoint"] = {"uri": endpoint}
         if not endpoint.startswith("arn:"):
             custom["endpoint"]["sslCertificateType"] = "Trusted"
     urls = {field: show[key] for key, field in (("privacy_url", "privacyPolicyUrl"), ("terms_url", "termsOfUseUrl"))
             if show.get(key)}
-    country = show.get("country") or (locale.split("-")[1] if "-" in locale else "US")
+    countries = [show.get("country") or (locales[0].split("-")[1] if "-" in locales[0] else "US")]
+    countries += [loc.split("-")[1] for loc in locales[1:]]
     privacy: dict[str, Any] = {"allowsPurchases": False, "usesPersonalInfo": False, "isChildDirected": False,
                                "isExportCompliant": True, "containsAds": False}
     if urls:
-        privacy["locales"] = {locale: urls}
+        privacy["locales"] = {locale: dict(urls) for locale in locales}
+    info = locale_info(catalog, show)
     return {
         "manifest": {
             "manifestVersion": "1.0",
             "publishingInformation": {
-                "locales": {locale: info},
+                "locales": {locale: dict(info) for locale in locales},
                 "category": show.get("skill_category") or "HEALTH_AND_FITNESS",
-                "distributionCountries": [country],
+                "distributionCountries": list(dict.fromkeys(countries)),
                 "isAvailableWorldwide": False,
                 "testingInstructions": (
-                    f"Say 'open {catalog.show.invocation_name}'. Ask for a grounding message, what sections are "
-                    "there, or to play the episode; use pause, resume and next while audio plays. Say 'I need help "
-                    "now' for crisis resources. The skill stores only a playback position per device and the last "
+                    f"Say 'open {catalog.show.invocation_name}'. Ask for a grounding message, a breathing exercise, "
+                    "what sections are there, or to play the episode; use pause, resume, next and 'stop after this "
+                    "section' while audio plays. Say 'I need help now' for crisis resources (each locale hears its "
+                    "own country's numbers). The skill stores only a playback position per device and the last "
                     "grounding prompt per user."),
             },
             "privacyAndCompliance": privacy,
@@ -230,15 +305,15 @@ def _sorted(data: Any) -> Any:
 
 def build_skill_package(catalog: Catalog, show: dict[str, Any], endpoint: str | None = None) -> dict[str, Any]:
     """The skill package's JSON files (relative path -> JSON-ready object; deterministic) for a catalog and the
-    show. The icons (:func:`icon_files`) are images the build writes beside them.
+    show: ``skill.json`` and one interaction model per locale. The icons (:func:`icon_files`) are images the
+    build writes beside them.
 
     Raises ``ValueError`` naming every problem :func:`check_skill_package` finds.
     """
-    locale = show.get("language") or catalog.show.language
-    files = {
-        "skill.json": _sorted(build_manifest(catalog, show, endpoint)),
-        f"interactionModels/custom/{locale}.json": _sorted(build_interaction_model(catalog)),
-    }
+    model = _sorted(build_interaction_model(catalog))
+    files: dict[str, Any] = {"skill.json": _sorted(build_manifest(catalog, show, endpoint))}
+    for locale in skill_locales(catalog, show):
+        files[f"interactionModels/custom/{locale}.json"] = model
     problems = check_skill_package(files)
     if problems:
         raise ValueError("skill package is not valid: " + "; ".join(problems))
@@ -247,8 +322,16 @@ def build_skill_package(catalog: Catalog, show: dict[str, Any], endpoint: str | 
 
 def check_skill_package(files: dict[str, Any]) -> list[str]:
     """Every problem with a built package under Amazon's rules (``skill/package_rules.py``)."""
-    models = [p for p in files if p.startswith("interactionModels/custom/")]
-    if len(models) != 1:
-        return ["expected exactly one interaction model"]
-    language = files[models[0]]["interactionModel"]["languageModel"]
-    return model_problems(language) + manifest_problems(files["skill.json"]["manifest"], language)
+    models = {p.rsplit("/", 1)[1].removesuffix(".json"): files[p] for p in files
+              if p.startswith("interactionModels/custom/")}
+    if not models:
+        return ["expected an interaction model"]
+    manifest = files["skill.json"]["manifest"]
+    listed = list(manifest["publishingInformation"]["locales"])
+    # The show's own language (listed first) is its author's choice; the others must be English locales.
+    problems = locale_problems(list(models), listed, (*ENGLISH_LOCALES, listed[0]))
+    for locale, data in models.items():
+        found = model_problems(data["interactionModel"]["languageModel"])
+        problems += [f"{locale}: {p}" if len(models) > 1 else p for p in found]
+    first = next(iter(models.values()))["interactionModel"]["languageModel"]
+    return problems + manifest_problems(manifest, first)

@@ -138,6 +138,18 @@ def manifest_problems(manifest: dict[str, Any], language: dict[str, Any]) -> lis
     return problems
 
 
+def locale_problems(models: list[str], listed: list[str], allowed: tuple[str, ...]) -> list[str]:
+    """Problems with the package's locales: each interaction model has a store listing and the other way round,
+    and each is one of ``allowed`` (the English locales the skill's lines are written for)."""
+    problems = [f"locale {locale} has an interaction model but no store listing in skill.json"
+                for locale in models if locale not in listed]
+    problems += [f"locale {locale} is listed in skill.json but has no interaction model"
+                 for locale in listed if locale not in models]
+    problems += [f"locale {locale} is not one of the skill's English locales ({', '.join(allowed)})"
+                 for locale in dict.fromkeys([*models, *listed]) if locale not in allowed]
+    return problems
+
+
 def _phrase_matches(phrase: str, invocation: str, samples: set[str]) -> bool:
     """Whether an example phrase is "Alexa, open <name>" or "Alexa, ask <name> [connector] <sample>"."""
     if not phrase.startswith("Alexa, "):

@@ -52,11 +52,14 @@ def check_envelope(envelope: Any) -> dict[str, Any]:
     for key in ("requestId", "timestamp"):
         if not isinstance(request.get(key), str) or not request[key]:
             raise BadRequest(f"request.{key} missing")
-    for path in (("context", "System", "application", "applicationId"), ("context", "System", "user", "userId"),
-                 ("context", "System", "device", "deviceId")):
+    required = [("context", "System", "application", "applicationId")]
+    if request_type != "CanFulfillIntentRequest":  # Amazon's certification sends it without a user or device
+        required += [("context", "System", "user", "userId"), ("context", "System", "device", "deviceId")]
+    for path in required:
         if not isinstance(_field(envelope, *path), str):
             raise BadRequest(f"{'.'.join(path)} missing")
-    if request_type == "IntentRequest" and not isinstance(_field(request, "intent", "name"), str):
+    if request_type in ("IntentRequest", "CanFulfillIntentRequest") and not isinstance(
+            _field(request, "intent", "name"), str):
         raise BadRequest("request.intent.name missing")
     session = envelope.get("session")
     if session is not None:

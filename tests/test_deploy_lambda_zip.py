@@ -24,7 +24,7 @@ SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000005"
 BASE = "https://d111111abcdef8.cloudfront.net/"
 
 CATALOG = {
-    "schema_version": 1,
+    "schema_version": 2,
     "base_url": BASE,
     "show": {
         "title": "Gentle Steps",
@@ -33,9 +33,9 @@ CATALOG = {
         "disclosure": "This is a synthetic voice reading the article.",
         "disclaimer": "Gentle Steps is not a substitute for professional care, and it is not emergency help.",
         "artwork_url": f"{BASE}artwork.png",
-        "crisis_resources": [{"name": "Emergency services", "contact": "Call 911",
-                              "spoken": "If you are in immediate danger, call 9 1 1."}],
     },
+    "crisis": {"US": [{"kind": "emergency", "name": "Emergency services", "contact": "Call 911",
+                       "spoken": "If you are in immediate danger, call 9 1 1.", "number": "911", "display": "911"}]},
     "episodes": [{
         "id": "can-you-rebuild-trust",
         "number": 1,

@@ -110,9 +110,14 @@ def test_the_skill_package_passes_amazons_rules_and_model(show):
              "interactionModels/custom/en-US.json": json.loads((dist / MODEL).read_text(encoding="utf-8"))}
     assert check_skill_package(files) == []
     serializer = DefaultSerializer()
-    obj = serializer.deserialize(json.dumps(files["skill.json"]),
+    manifest = json.loads(json.dumps(files["skill.json"]))
+    # Amazon's generated classes have no class for the CAN_FULFILL_INTENT_REQUEST interface (it has no fields;
+    # tests/test_skill_interaction.py checks its name against Amazon's enum): read the rest back.
+    interfaces = manifest["manifest"]["apis"]["custom"]["interfaces"]
+    interfaces.remove({"type": "CAN_FULFILL_INTENT_REQUEST"})
+    obj = serializer.deserialize(json.dumps(manifest),
                                  "ask_smapi_model.v1.skill.manifest.skill_manifest_envelope.SkillManifestEnvelope")
-    assert serializer.serialize(obj) == files["skill.json"]
+    assert serializer.serialize(obj) == manifest
 
 
 def test_a_second_article_changes_nothing_in_the_model_and_plays_by_name(show, tmp_path):

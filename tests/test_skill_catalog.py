@@ -18,11 +18,20 @@ def test_the_fixture_loads():
     catalog = load_catalog(FIXTURE)
     assert [s.title for s in catalog.latest.sections][1:3] == ["Trust Isn’t Rebuilt With Apologies Alone",
                                                                 "Betrayal Is a Trauma"]
-    assert len(catalog.prompts) == 7 and len(catalog.show.crisis_resources) == 3
+    assert len(catalog.prompts) == 7 and len(catalog.crisis["US"]) == 3
     assert catalog.https is False
+    assert [t.id for t in catalog.breathing] == ["one-minute", "three-minutes"]
+    assert catalog.show.locales == ("en-US", "en-GB") and catalog.latest.date == "2025-07-02"
 
 
-@pytest.mark.parametrize("version", [0, 2, "1", None])
+def test_crisis_lines_follow_the_requests_locale_and_never_another_countrys():
+    catalog = load_catalog(FIXTURE)
+    assert [line.number for line in catalog.crisis_lines("en-GB")] == ["116123", "999"]
+    assert catalog.crisis_lines("en-US")[2].numbers == ("18007997233",)
+    assert catalog.crisis_lines("en-ZA") == () and catalog.crisis_lines("") == catalog.crisis_lines("en-US")
+
+
+@pytest.mark.parametrize("version", [0, 1, 3, "2", None])
 def test_another_schema_version_is_refused_clearly(version):
     with pytest.raises(CatalogError, match="schema_version"):
         parse_catalog(dict(DATA, schema_version=version), "dist/catalog.json")
@@ -43,6 +52,23 @@ def test_errors_name_the_file_and_the_field(tmp_path):
     data["prompts"] = "none"
     with pytest.raises(CatalogError, match=r"x.json: catalog\.prompts must be a list"):
         parse_catalog(data, "x.json")
+    data = json.loads(json.dumps(DATA))
+    data["crisis"]["GB"][0]["number"] = "116 123"
+    with pytest.raises(CatalogError, match=r"x.json: crisis\.GB\[0\]\.number must be digits only"):
+        parse_catalog(data, "x.json")
+    data = json.loads(json.dumps(DATA))
+    data["episodes"][0]["id"] = "~breathing"
+    with pytest.raises(CatalogError, match=r"episodes\[0\]\.id must not start with '~'"):
+        parse_catalog(data, "x.json")
+    data = json.loads(json.dumps(DATA))
+    data["breathing"][1]["id"] = "one-minute"
+    with pytest.raises(CatalogError, match="lists a track id twice"):
+        parse_catalog(data, "x.json")
+
+
+def test_the_catalog_round_trips_through_to_dict():
+    catalog = load_catalog(FIXTURE)
+    assert parse_catalog(json.loads(json.dumps(catalog.to_dict()))) == catalog
 
 
 def test_a_catalog_without_prompts_is_valid():
@@ -74,6 +100,10 @@ def test_tokens_round_trip_and_are_parsed_defensively():
     for junk in (None, 5, "", "a|b", "a|b|c|d", "||", "x" * 5000, "unknown|episode|v", ["a|b|c"]):
         assert resolve(catalog, junk) is None
     assert parse_token("a|b|c").section_id == "b"
+    track = catalog.breathing[1]
+    assert make_token(track) == f"~breathing|three-minutes|{track.version}"
+    assert resolve(catalog, make_token(track)) == (track, True)
+    assert resolve(catalog, "~breathing|ten-minutes|v") is None
 
 
 def test_ssml_helpers():
@@ -83,3 +113,6 @@ def test_ssml_helpers():
     assert cut and len(text) <= 500 and text.endswith("two.")
     assert ssml.fit("Short.", 500) == ("Short.", False)
     assert ssml.pause(20000) == '<break time="10000ms"/>'
+    assert ssml.title("Can You Rebuild Trust After Betrayal?") == "Can You Rebuild Trust After Betrayal"
+    assert ssml.title("\u201cBut I Don\u2019t Know If I Can Stay\u2026\u201d") == "But I Don\u2019t Know If I Can Stay"
+    assert ssml.title("Why? Because & more.") == "Why, Because &amp; more"

@@ -213,7 +213,8 @@ def test_play_section_by_entity_resolution(ask):
                                                                ("betrayal-is-a-trauma", "betrayal is a trauma"))))
     assert_replace_all(answer, 2)
     assert_ends(answer)
-    assert "Betrayal Is a Trauma" in speech(answer)  # a brief lead-in
+    # A brief lead-in that does not name the section: its narration opens with its heading.
+    assert speech(answer) == "<speak>Playing that section.</speak>"
 
 
 @pytest.mark.parametrize("heard, index", [
@@ -241,15 +242,33 @@ def test_play_episode_starts_at_the_first_section(ask):
     assert_ends(answer)
 
 
-def test_list_sections_numbers_the_titles_then_asks_which(ask):
+def test_list_sections_reads_three_titles_at_a_time_then_asks_which(ask):
     answer = ask(E.intent("ListSectionsIntent"))
     said = speech(answer)
-    assert "There are 6 parts" in said
-    for i in range(1, len(SECTIONS) + 1):
-        assert f"{i}. " in said
-    assert "Betrayal Is a Trauma" in said and "Which one" in said
+    assert said.startswith("<speak>This episode, from July 2, 2025, has 6 sections.")
+    assert all(f"{i}. " in said for i in (1, 2, 3)) and "4. " not in said
+    assert said.endswith("Want to hear more?</speak>") and "part" not in said
     assert answer["response"]["card"]["content"].splitlines()[2] == "3. Betrayal Is a Trauma"
+    assert answer["response"]["card"]["title"] == "Can You Rebuild Trust After Betrayal?, July 2, 2025"
     assert_open(answer)
+    more = ask(E.intent("AMAZON.YesIntent", attributes=follow(answer)))
+    said = speech(more)
+    assert all(f"{i}. " in said for i in (4, 5, 6)) and "3. " not in said
+    assert "But I Don’t Know If I Can Stay." in said and "\u2026" not in said  # no trailing ellipsis
+    assert said.endswith("Which one would you like to hear?</speak>")
+    assert_open(more)
+
+
+def test_the_list_writes_the_date_the_way_the_locale_does(ask):
+    answer = ask(E.intent("ListSectionsIntent", locale="en-GB"))
+    assert speech(answer).startswith("<speak>This episode, from 2 July 2025, has 6 sections.")
+
+
+def test_no_to_more_of_the_list_asks_which(ask):
+    answer = ask(E.intent("ListSectionsIntent"))
+    no = ask(E.intent("AMAZON.NoIntent", attributes=follow(answer)))
+    assert speech(no) == "<speak>All right. Which one would you like to hear?</speak>"
+    assert_open(no)
 
 
 def test_nearly_finished_enqueues_the_next_section_once(ask):
@@ -321,7 +340,7 @@ def test_next_previous_start_over_and_repeat(ask):
     assert_replace_all(ask(E.intent("AMAZON.RepeatIntent", player=playing)), 2)
     last = {"token": token(5), "offsetInMilliseconds": 9_000, "playerActivity": "PLAYING"}
     answer = ask(E.intent("AMAZON.NextIntent", player=last))
-    assert not directives(answer) and "last part" in speech(answer)
+    assert not directives(answer) and "last section" in speech(answer)
 
 
 @pytest.mark.parametrize("name", ["AMAZON.PauseIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent"])
@@ -395,15 +414,45 @@ def test_play_after_a_middle_section_finished_plays_the_next(ask):
 def test_support_gives_the_crisis_resources_at_once_and_calmly(ask):
     answer = ask(E.intent("SupportIntent"))
     said = speech(answer)
-    for resource in CATALOG["show"]["crisis_resources"]:
-        assert resource["spoken"] in said
+    assert said.startswith('<speak>You can call or text <prosody rate="80%"><say-as interpret-as="digits">988'
+                           '</say-as></prosody> to reach the Suicide and Crisis Lifeline')
+    for resource in CATALOG["crisis"]["US"]:
         assert resource["contact"] in answer["response"]["card"]["content"]
-    assert "can't help in an emergency" in said
+    # The domestic violence line is read digit by digit in its groups, never "seventy-two thirty-three".
+    assert ('<say-as interpret-as="digits">799</say-as><break time="300ms"/><say-as interpret-as="digits">72'
+            '</say-as><break time="300ms"/><say-as interpret-as="digits">33</say-as>') in said
+    assert "can't help in an emergency" in said and said.endswith("Would you like me to repeat that?</speak>")
     lowered = said.lower()
     for clinical in ("diagnos", "disorder", "symptom", "therapy session", "i can help you"):
         assert clinical not in lowered
-    assert not directives(answer)
-    assert said.index(CATALOG["show"]["crisis_resources"][0]["spoken"]) < 150  # resources come first
+    assert [d["type"] for d in directives(answer)] == ["AudioPlayer.Stop"]  # nothing of ours plays over it
+    assert_open(answer)
+
+
+def test_crisis_answers_each_locale_with_its_own_lines(ask):
+    said = speech(ask(E.intent("SupportIntent", locale="en-GB")))
+    assert "Samaritans" in said and '<say-as interpret-as="digits">999</say-as>' in said
+    assert "988" not in said and "911" not in said
+    unknown = speech(ask(E.intent("SupportIntent", locale="en-ZA")))
+    assert "local emergency number" in unknown and "988" not in unknown
+
+
+def test_yes_repeats_the_crisis_answer_and_no_ends_gently(ask):
+    answer = ask(E.intent("SupportIntent"))
+    again = ask(E.intent("AMAZON.YesIntent", attributes=follow(answer)))
+    assert speech(again) == speech(answer)
+    assert_open(again)
+    for name in ("AMAZON.NoIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent"):
+        done = ask(E.intent(name, attributes=follow(again)))
+        assert "The numbers are in your Alexa app too" in speech(done)
+        assert_ends(done)
+
+
+def test_a_screen_shows_the_numbers_with_tap_to_call_links(ask):
+    answer = ask(E.intent("SupportIntent", screen=True))
+    (render,) = [d for d in directives(answer) if d["type"] == "Alexa.Presentation.APL.RenderDocument"]
+    presses = json.dumps(render["document"])
+    assert '"tel:988"' in presses and '"tel:911"' in presses and '"tel:18007997233"' in presses
 
 
 def test_help_mentions_urgent_help_and_that_this_is_not_therapy_or_emergency_help(ask):
@@ -443,7 +492,7 @@ def test_device_without_audio_player_hears_the_short_clip_through_ssml(configure
     said = speech(answer)
     assert not directives(answer)
     assert '<audio src="https://cdn.example.org/episodes/' in said
-    assert "next part" in said
+    assert "next section, What Trust Repair Actually Looks Like?" in said
     nxt = ask(E.intent("AMAZON.YesIntent", attributes=follow(answer), audio_player=False))
     assert SECTIONS[3]["audio_url"].split("/")[-1] in speech(nxt)
 
@@ -627,8 +676,12 @@ def test_a_long_list_of_sections_stays_brief(configure, tmp_path):
     ask = configure(write_catalog(tmp_path, data))
     answer = ask(E.intent("ListSectionsIntent"))
     said = speech(answer)
-    assert "number 11 about" in said and "number 12 about" not in said and "48 more" in said
+    assert "number 2 about" in said and "number 3 about" not in said and said.endswith("Want to hear more?</speak>")
     assert len(answer["response"]["card"]["content"].splitlines()) == 60
+    for _ in range(19):
+        answer = ask(E.intent("AMAZON.YesIntent", attributes=follow(answer)))
+    said = speech(answer)
+    assert "58. A rather long section title number 57" in said and said.endswith("Which one would you like to hear?</speak>")
 
 
 def test_lambda_configuration_defaults(monkeypatch, tmp_path):
@@ -644,3 +697,41 @@ def test_lambda_configuration_defaults(monkeypatch, tmp_path):
     assert lambda_function.make_adapter().path == "/tmp/gentle-steps-state.sqlite3"
     monkeypatch.setenv("GENTLE_STEPS_STATE", str(tmp_path / "x.sqlite3"))
     assert lambda_function.make_adapter().path == str(tmp_path / "x.sqlite3")
+
+
+# --- stop after this section, CanFulfillIntentRequest ---------------------------------------------------------
+
+
+def test_stop_after_this_section_clears_an_enqueued_next_and_saves_its_start(ask, tmp_path):
+    ask(E.audio_event("PlaybackStarted", token(1), 0))
+    assert directives(ask(E.audio_event("PlaybackNearlyFinished", token(1), 20_000)))  # the next is queued
+    playing = {"token": token(1), "offsetInMilliseconds": 21_000, "playerActivity": "PLAYING"}
+    answer = ask(E.intent("StopAfterSectionIntent", player=playing, new=True))
+    assert [d["type"] for d in directives(answer)] == ["AudioPlayer.ClearQueue"]
+    assert directives(answer)[0]["clearBehavior"] == "CLEAR_ENQUEUED"
+    assert speech(answer) == "<speak>All right. I'll stop at the end of this section.</speak>"
+    assert not directives(ask(E.audio_event("PlaybackNearlyFinished", token(1), 22_000)))
+    ask(E.audio_event("PlaybackFinished", token(1), 23_046))
+    assert_replace_all(ask(E.intent("AMAZON.ResumeIntent")), 2, 0)
+
+
+def test_can_fulfill_answers_from_the_catalog_without_touching_the_store(ask, tmp_path):
+    state = tmp_path / "state.sqlite3"
+    answer = ask(E.can_fulfill("PlaySectionIntent", E.section_slot("betrayal is a trauma", None)))
+    assert answer["response"]["canFulfillIntent"] == {
+        "canFulfill": "YES", "slots": {"section": {"canUnderstand": "YES", "canFulfill": "YES"}}}
+    assert ask(E.can_fulfill("SupportIntent"))["response"]["canFulfillIntent"]["canFulfill"] == "YES"
+    assert ask(E.can_fulfill("AMAZON.LoopOnIntent"))["response"]["canFulfillIntent"]["canFulfill"] == "NO"
+    unknown = ask(E.can_fulfill("PlaySectionIntent", E.section_slot("the weather", None)))["response"]
+    assert unknown["canFulfillIntent"]["canFulfill"] == "NO"
+    assert not state.exists()  # never even opened
+
+
+def test_repeat_after_a_long_reading_reads_the_section_again(configure, tmp_path):
+    data = json.loads(json.dumps(CATALOG))
+    data["episodes"][0]["sections"][0]["text"] = "This sentence is here to take up room and space. " * 400
+    ask = configure(write_catalog(tmp_path, data))
+    answer = ask(E.intent("PlayEpisodeIntent", audio_player=False))
+    again = ask(E.intent("AMAZON.RepeatIntent", attributes=follow(answer), audio_player=False))
+    assert speech(again) == speech(answer)
+    assert len(json.dumps(follow(answer))) < 200  # the reading is not carried in the session

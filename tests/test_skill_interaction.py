@@ -61,7 +61,7 @@ def locale_info(package) -> dict:
 
 
 def test_the_package_has_the_ask_cli_layout_and_is_deterministic(package):
-    assert set(package) == {"skill.json", MODEL}
+    assert set(package) == {"skill.json", MODEL}  # content/show.toml lists no other locale
     again = build_skill_package(parse_catalog(json.loads(json.dumps(CATALOG))), show_dict())
     assert again == package
     assert icon_files("en-US") == {108: "assets/images/en-US_smallIconUri.png",
@@ -71,13 +71,23 @@ def test_the_package_has_the_ask_cli_layout_and_is_deterministic(package):
 def test_amazons_own_model_classes_read_the_package_back_unchanged(package):
     # ask_smapi_model is generated from the Skill Management API's schema: a field it does not know is dropped,
     # so a round trip that loses nothing means every field and nesting is one Amazon defines.
+    from ask_smapi_model.v1.skill.manifest.interface import Interface
+    from ask_smapi_model.v1.skill.manifest.interface_type import InterfaceType
+
     serializer = DefaultSerializer()
-    for data, model_class in ((package["skill.json"], "skill_manifest_envelope.SkillManifestEnvelope"),
+    manifest_data = copy.deepcopy(package["skill.json"])
+    interfaces = manifest_data["manifest"]["apis"]["custom"]["interfaces"]
+    # CAN_FULFILL_INTENT_REQUEST is one of Amazon's interface types, but the generated classes have no class for
+    # it (it carries no fields): check its name against Amazon's enum, and the rest through the classes.
+    plain = [i for i in interfaces if i["type"] not in Interface.discriminator_value_class_map]
+    assert plain == [{"type": "CAN_FULFILL_INTENT_REQUEST"}] and InterfaceType(plain[0]["type"])
+    interfaces.remove(plain[0])
+    for data, model_class in ((manifest_data, "skill_manifest_envelope.SkillManifestEnvelope"),
                               (package[MODEL], "interaction_model_data.InteractionModelData")):
         kind = "manifest" if "Manifest" in model_class else "interaction_model"
         obj = serializer.deserialize(json.dumps(data), f"ask_smapi_model.v1.skill.{kind}.{model_class}")
         assert serializer.serialize(obj) == data
-    broken = copy.deepcopy(package["skill.json"])
+    broken = copy.deepcopy(manifest_data)
     broken["manifest"]["publishingInformation"]["locales"]["en-US"]["iconUrl"] = "https://x/y.png"
     obj = serializer.deserialize(json.dumps(broken),
                                  "ask_smapi_model.v1.skill.manifest.skill_manifest_envelope.SkillManifestEnvelope")
@@ -96,7 +106,8 @@ def test_no_utterance_is_in_two_intents_and_none_is_a_bare_slot(package):
 
 def test_custom_intents_have_eight_varied_samples_phrased_as_people_talk(package):
     intents = {i["name"]: i for i in model(package)["intents"]}
-    for name in ("GroundingIntent", "PlayEpisodeIntent", "PlaySectionIntent", "ListSectionsIntent", "SupportIntent"):
+    for name in ("GroundingIntent", "PlayEpisodeIntent", "PlaySectionIntent", "ListSectionsIntent", "SupportIntent",
+                 "BreathingIntent", "StopAfterSectionIntent"):
         samples = intents[name]["samples"]
         assert len(set(samples)) >= 8, name
         assert len({s.split()[0] for s in samples}) >= 4, f"{name} samples all start alike"
@@ -104,6 +115,7 @@ def test_custom_intents_have_eight_varied_samples_phrased_as_people_talk(package
             assert re.fullmatch(r"[a-z' {}]+", sample), sample
     assert "play the part about {section}" in intents["PlaySectionIntent"]["samples"]
     assert {"i am in crisis", "i'm not safe"} <= set(intents["SupportIntent"]["samples"])
+    assert {"help me breathe", "stop after this section"} <= {s for i in intents.values() for s in i["samples"]}
     assert intents["PlaySectionIntent"]["slots"] == [{"name": "section", "type": SECTION_SLOT_TYPE}]
 
 
@@ -117,8 +129,9 @@ def test_every_amazon_intent_the_skill_handles_is_declared(package):
 def test_the_model_does_not_depend_on_the_articles(package):
     bigger = build_skill_package(parse_catalog(with_second_episode(CATALOG)), show_dict())
     assert bigger[MODEL] == package[MODEL]
-    (slot_type,) = model(package)["types"]
+    slot_type, lengths = model(package)["types"]
     assert slot_type == {"name": SECTION_SLOT_TYPE, "values": static_section_values()}
+    assert lengths["name"] == "BREATHING_LENGTH"
     spoken = {n for v in slot_type["values"] for n in [v["name"]["value"], *v["name"]["synonyms"]]}
     assert {"part three", "the third section", "section twelve"} <= spoken
     assert not any("betrayal" in n or "trust" in n for n in spoken)
@@ -146,7 +159,8 @@ def test_example_phrases_match_sample_utterances_exactly(package):
 
 def test_the_manifest_names_no_endpoint_or_urls_it_does_not_know(package):
     data = manifest(package)
-    assert data["apis"]["custom"] == {"interfaces": [{"type": "AUDIO_PLAYER"}]}
+    assert data["apis"]["custom"] == {"interfaces": [{"type": "AUDIO_PLAYER"}, {"type": "CAN_FULFILL_INTENT_REQUEST"},
+                                                     {"type": "ALEXA_PRESENTATION_APL"}]}
     assert "locales" not in data["privacyAndCompliance"]
     assert data["privacyAndCompliance"]["usesPersonalInfo"] is False
     text = json.dumps(package)
@@ -222,3 +236,17 @@ def test_the_checker_catches_what_amazon_refuses(package):
     assert "must be an https URL or a Lambda ARN" in text
     assert "requires AMAZON.PauseIntent" in text
     assert check_skill_package(package) == []
+
+
+def test_each_english_locale_gets_a_model_and_a_store_listing():
+    files = build_skill_package(parse_catalog(CATALOG), show_dict(locales=["en-GB", "en-AU", "en-US"]))
+    models = sorted(p for p in files if p.startswith("interactionModels/"))
+    assert models == [f"interactionModels/custom/{loc}.json" for loc in ("en-AU", "en-GB", "en-US")]
+    assert files["interactionModels/custom/en-GB.json"] == files[MODEL]
+    publishing = manifest(files)["publishingInformation"]
+    assert list(publishing["locales"]) == ["en-AU", "en-GB", "en-US"]  # sorted keys, every one listed
+    assert publishing["distributionCountries"] == ["US", "GB", "AU"]
+    assert publishing["locales"]["en-GB"]["smallIconUri"] == publishing["locales"]["en-US"]["smallIconUri"]
+    broken = copy.deepcopy(files)
+    broken["interactionModels/custom/fr-FR.json"] = broken[MODEL]
+    assert "locale fr-FR has an interaction model but no store listing in skill.json" in check_skill_package(broken)

@@ -10,6 +10,10 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 
 MODULES = ["gentle_steps.skill", "gentle_steps.skill.catalog", "gentle_steps.skill.ssml", "gentle_steps.skill.tokens", "gentle_steps.skill.state", "gentle_steps.skill.handlers", "gentle_steps.skill.runtime",
+           "gentle_steps.skill.catalog_read", "gentle_steps.skill.names", "gentle_steps.skill.lines",
+           "gentle_steps.skill.turn", "gentle_steps.skill.crisis", "gentle_steps.skill.playback",
+           "gentle_steps.skill.events", "gentle_steps.skill.lists", "gentle_steps.skill.conversation",
+           "gentle_steps.skill.canfulfill",
            "gentle_steps.skill.lambda_function", "gentle_steps.skill.interaction", "gentle_steps.skill.verify", "gentle_steps.skill.web", "gentle_steps.skill.server"]
 FORBIDDEN = ["gentle_steps.audio", "gentle_steps.feed", "gentle_steps.deploy", "numpy", "onnxruntime", "piper", "pydub", "scipy", "boto3", "feedgen", "lxml"]
 
