@@ -147,3 +147,20 @@ def test_stray_symbols_are_never_read_by_name(text: str, expected: str):
 ])
 def test_emoji_are_never_spoken(text: str, expected: str):
     assert speakable(text) == expected
+
+
+@check([
+    ("The Greeks had a word, σχολή, for leisure.", "The Greeks had a word, scholi, for leisure."),
+    ("Say привет to them.", "Say privet to them."),
+    ("Psyche, Ψυχή, means soul.", "Psyche, Psychi, means soul."),
+    # must not change: Latin letters with accents are read by the voice as they are
+    ("Hold ahimsā and café close.", "Hold ahimsā and café close."),
+    ("A naïve hope.", "A naïve hope."),
+])
+def test_other_scripts_are_given_to_the_voice_in_latin_letters(text: str, expected: str):
+    # The voice would read each Greek letter by name ("sigma chi omicron..."); the reader warns the author.
+    assert speakable(text) == expected
+
+
+def test_the_lexicon_still_says_a_word_of_another_script_its_way():
+    assert speakable("A word, σχολή, for rest.", {"σχολή": "skho lay"}) == "A word, skho lay, for rest."
