@@ -2,7 +2,7 @@
 
 Pages and transcripts keep the article's words; only the spoken copy goes through here. The rules run in a
 fixed order, each on what the last left: citations and links; emoji and markup; the author's lexicon is lifted
-out (so no rule touches a word the author spelled out); abbreviations; dates, telephone numbers, money, times,
+out (so no rule touches a word the author spelled out); words in other scripts in Latin letters; abbreviations; dates, telephone numbers, money, times,
 units and every other number; acronyms; stray symbols; pauses for dashes and ellipses; and last the lexicon's
 respellings go back in. Each rule lives in its own module (``normalize_*``) with its own table of tests.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 
+import regex
+from anyascii import anyascii
 from gentle_steps.audio.lexicon import PRIVATE_USE, protect, restore
 from gentle_steps.audio.normalize_links import citations, links
 from gentle_steps.audio.normalize_numbers import numbers
@@ -32,6 +34,19 @@ _SYMBOLS = [(re.compile(p), words) for p, words in (
     (r"§\s?", "section "),
     (r"[#@~^\\/+=<>%$£€¥¶]", " "),
 )]
+
+
+_OTHER_SCRIPT = regex.compile(r"(?:(?!\p{Latin})\p{L}\p{M}*)+")
+
+
+def other_scripts(text: str) -> str:
+    """Words in a script other than Latin, in Latin letters ("σχολή" -> "scholi", "привет" -> "privet").
+
+    The voice reads Latin-script English: given Greek it says each letter's name ("sigma chi omicron"). A
+    transliteration is the nearest a reader without the language comes; the reader warns the author, whose
+    lexicon entry for the word (applied before this) says it properly.
+    """
+    return _OTHER_SCRIPT.sub(lambda m: anyascii(m.group()), text)
 
 
 def symbols(text: str) -> str:
@@ -72,6 +87,7 @@ def normalize(text: str, lexicon: dict[str, str] | None = None, *, read_citation
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = _MARKUP.sub(" ", text)
     text, held = protect(text, lexicon)
+    text = other_scripts(text)
     text = abbreviations(text)
     for rule in (dates, phone_numbers, money, times, units, numbers, acronyms, symbols, pauses):
         text = rule(text)

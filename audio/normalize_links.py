@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from gentle_steps.audio.normalize_words import said_as_acronym
 from gentle_steps.audio.spoken_numbers import digits
 
 _MONTHS_AND_SEASONS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -106,6 +107,9 @@ def spoken_domain(host: str) -> str:
             elif (piece.lower() in _SAID_AS_LETTERS or (top_level and len(piece) == 2)
                   or (len(piece) <= 3 and not re.search(r"[aeiouy]", piece, re.IGNORECASE))):
                 pieces.append(".".join(piece.upper()))  # "nhs" -> "N.H.S", "uk" -> "U.K": letter names
+            elif not top_level and said_as_acronym(piece):
+                # In capitals, the acronym rule (and the lexicon before it) decides: "adaa" -> "A.D.A.A".
+                pieces.append(piece.upper())
             else:
                 pieces.append(piece)
         labels.append(" ".join(pieces))

@@ -49,8 +49,10 @@ def _contextual(text: str, match: re.Match[str], lead: int) -> str:
     window_start = max(0, match.start() - 120)
     previous = re.search(r"(\S+)\s+$", text[window_start:match.start()])
     first_word = previous is not None and window_start + previous.start(1) <= lead
-    after_name = previous is not None and _NAME.fullmatch(previous.group(1)) is not None
     next_name = re.match(r"\s+[A-Z\ue000-\uf8ff]", text[match.end():match.end() + 2]) is not None
+    after_name = previous is not None and _NAME.fullmatch(previous.group(1)) is not None
+    if after_name and next_name and previous.group(1).isdigit():
+        after_name = False  # a house number, then the street's own name: "210 St. James St."
     end = "." if match["dot"] and re.fullmatch(r"[\"')\]]*\s*", text[match.end():match.end() + 8]) \
         and match.end() + 8 >= len(text) else ""
     if after_name and not first_word:
@@ -131,6 +133,15 @@ def is_english_word(word: str) -> bool:
             if len(stem) >= 3 and stem[-1] == stem[-2] and stem[:-1] in words:
                 return True  # "stopped" -> "stop"
     return False
+
+
+def said_as_acronym(label: str) -> bool:
+    """True when a lower-case name ("adaa", "nimh", "nami", "apa") is an acronym: one the built-in lists know,
+    or a short one that is not an English word. Web addresses' names go through the acronym rule when it is."""
+    upper = label.upper()
+    if upper in _SAID_AS_WORDS or upper in _SPELLED_WORDS:
+        return True
+    return len(label) <= 5 and not is_english_word(label)
 
 
 def spell(letters: str) -> str:

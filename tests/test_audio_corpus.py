@@ -16,8 +16,9 @@ from gentle_steps.audio.model import Article
 from gentle_steps.audio.readers import EXTENSIONS, read_article
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+REFERENCE_SUFFIXES = (".expected.txt", ".spoken.txt")
 ARTICLES = sorted(p for p in CORPUS.iterdir()
-                  if p.suffix in EXTENSIONS and not p.name.endswith(".expected.txt") and p.name != "README.md")
+                  if p.suffix in EXTENSIONS and not p.name.endswith(REFERENCE_SUFFIXES) and p.name != "README.md")
 
 
 @dataclass

@@ -25,6 +25,11 @@ def check(rows: list[tuple[str, str]]):
     ("See http://calm.org/a?b=c#d for more.", "See calm dot org for more."),
     ("Go to www.988lifeline.org.", "Go to nine eight eight lifeline dot org."),
     ("Go to nhs.uk for help.", "Go to N.H.S dot U.K for help."),
+    ("See https://adaa.example.org/find-help for a directory.", "See A.D.A.A dot example dot org for a directory."),
+    ("Read nimh.nih.gov today.", "Read N.I.M.H dot N.I.H dot gov today."),
+    ("Visit nami.org or samhsa.gov.", "Visit Nahmee dot org or Samsa dot gov."),
+    ("Visit apa.org.", "Visit A.P.A dot org."),
+    ("Visit headspace.com and www.cedarpath.example/help.", "Visit headspace dot com and cedarpath dot example."),
     ("More (https://example.org).", "More, example dot org."),
     ("Read [this guide](https://example.org/guide) today.", "Read this guide today."),
     ("Found in a study https://doi.org/10.1037/abc123.", "Found in a study."),
@@ -142,3 +147,20 @@ def test_stray_symbols_are_never_read_by_name(text: str, expected: str):
 ])
 def test_emoji_are_never_spoken(text: str, expected: str):
     assert speakable(text) == expected
+
+
+@check([
+    ("The Greeks had a word, σχολή, for leisure.", "The Greeks had a word, scholi, for leisure."),
+    ("Say привет to them.", "Say privet to them."),
+    ("Psyche, Ψυχή, means soul.", "Psyche, Psychi, means soul."),
+    # must not change: Latin letters with accents are read by the voice as they are
+    ("Hold ahimsā and café close.", "Hold ahimsā and café close."),
+    ("A naïve hope.", "A naïve hope."),
+])
+def test_other_scripts_are_given_to_the_voice_in_latin_letters(text: str, expected: str):
+    # The voice would read each Greek letter by name ("sigma chi omicron..."); the reader warns the author.
+    assert speakable(text) == expected
+
+
+def test_the_lexicon_still_says_a_word_of_another_script_its_way():
+    assert speakable("A word, σχολή, for rest.", {"σχολή": "skho lay"}) == "A word, skho lay, for rest."
