@@ -14,8 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gentle_steps.audio.crisis import countries
+from gentle_steps.audio.invocation import invocation_name_from
 from gentle_steps.audio.safe_messaging import lint
-from gentle_steps.audio.settings import ShowSettings, invocation_name_from
+from gentle_steps.audio.settings import ShowSettings
 
 ERROR = "error"
 """A finding that stops a build."""

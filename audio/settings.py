@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from gentle_steps.audio.crisis import lines_for
 from gentle_steps.audio.feed_extras import TABLES, Funding, License, Soundbite, Txt, parse_feed_extras
+from gentle_steps.audio.invocation import FORBIDDEN_INVOCATION_WORDS, invocation_name_from
 from gentle_steps.audio.voice_settings import (
     DEFAULT_LENGTH_SCALE,
     PAUSES,
@@ -27,10 +27,6 @@ _VOICE_KEYS = ("voice", "speaker", "voices_dir", "length_scale", "pauses")
 
 SKILL_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 """Alexa locales ``locales`` accepts: the English ones the skill's lines are written for."""
-
-# Amazon refuses these in invocation names (Alexa Skills Kit, "Choose the invocation name").
-_FORBIDDEN_INVOCATION_WORDS = {"alexa", "amazon", "echo", "skill", "app", "launch", "ask", "tell", "open",
-                               "load", "begin", "enable", "computer", "skills", "play", "start", "run", "resume"}
 
 
 class SettingsError(ValueError):
@@ -378,7 +374,7 @@ def _validate(settings: ShowSettings, path: Path, content_dir: Path) -> ShowSett
     if (settings.invocation_name != settings.invocation_name.lower() or len(words) < 2
             or not all(re.fullmatch(r"[a-z.']+", w) for w in words)):
         raise bad("invocation_name", "must be two or more lowercase words, letters only")
-    if forbidden := sorted(set(words) & _FORBIDDEN_INVOCATION_WORDS):
+    if forbidden := sorted(set(words) & FORBIDDEN_INVOCATION_WORDS):
         raise bad("invocation_name", f"uses a word Amazon forbids: {', '.join(forbidden)}")
     if settings.skill_endpoint and not re.fullmatch(r"https://\S+|arn:aws:lambda:[a-z0-9-]+:\d{12}:function:\S+",
                                                     settings.skill_endpoint):
@@ -388,40 +384,3 @@ def _validate(settings: ShowSettings, path: Path, content_dir: Path) -> ShowSett
     if settings.artwork and not settings.path(settings.artwork).is_file():
         raise bad("artwork", f"names {settings.artwork}, which does not exist in {content_dir}")
     return settings
-
-
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-         "seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def number_words(n: int) -> str:
-    """A whole number as Alexa wants it written in an invocation name ("21" -> "twenty one"); digits above
-    9999 are read one by one."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
-    if n < 1000:
-        return _ONES[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + number_words(n % 100))
-    if n < 10000:
-        return _ONES[n // 1000] + " thousand" + ("" if n % 1000 == 0 else " " + number_words(n % 1000))
-    return " ".join(_ONES[int(d)] for d in str(n))
-
-
-def invocation_name_from(title: str) -> str:
-    """An invocation name made from a title under Amazon's rules: lowercase letters, numbers spelled out,
-    possessive apostrophes kept, none of the words Amazon forbids. It may still be one word: callers check."""
-    for letter, plain in (("œ", "oe"), ("Œ", "Oe"), ("æ", "ae"), ("Æ", "Ae"), ("ß", "ss"), ("ø", "o"), ("Ø", "O")):
-        title = title.replace(letter, plain)  # letters NFKD does not decompose
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()  # "é" -> "e"
-    text = text.lower().replace("&", " and ").replace("+", " plus ")
-    text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} ", text)
-    words = []
-    for raw in re.split(r"[^a-z']+", text):
-        word = raw.strip("'")
-        if "'" in word and not word.endswith("'s"):
-            word = word.replace("'", "")  # only a possessive keeps its apostrophe
-        if word and word not in _FORBIDDEN_INVOCATION_WORDS:
-            words.append(word)
-    return " ".join(words)

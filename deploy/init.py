@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gentle_steps.audio.checks import is_placeholder
 from gentle_steps.audio.crisis import countries, country_of, lines_for
-from gentle_steps.audio.settings import invocation_name_from
+from gentle_steps.audio.invocation import invocation_name_from
 from gentle_steps.skill.package_rules import check_invocation_name
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
