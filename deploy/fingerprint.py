@@ -56,6 +56,10 @@ def _git_head(folder: Path) -> str:
     return out.stdout.strip()
 
 
+# Settings that change what a build reports, never what it writes into the output.
+_NOT_INPUTS = frozenset({"GENTLE_STEPS_TRACE"})
+
+
 def fingerprint(options: dict[str, object], content: Path) -> str:
     """A digest of every input of a build with ``options`` (CLI options as given) from ``content``."""
     code = Path(__file__).resolve().parent.parent  # the source tree holding audio/, feed/, skill/, deploy/
@@ -71,7 +75,8 @@ def fingerprint(options: dict[str, object], content: Path) -> str:
         "code": [(package, _files(code / package)) for package in _PACKAGES if (code / package).is_dir()],
         "versions": _versions(),
         "python": sys.version,
-        "environment": sorted((k, v) for k, v in os.environ.items() if k.startswith("GENTLE_STEPS_")),
+        "environment": sorted((k, v) for k, v in os.environ.items()
+                              if k.startswith("GENTLE_STEPS_") and k not in _NOT_INPUTS),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -40,3 +40,12 @@ def test_an_unchanged_rebuild_does_nothing_and_any_change_rebuilds(content_copy:
                        encoding="utf-8")
     assert NOTHING not in build(capsys, content_copy, tmp_path)
     assert "Breathe out slowly." in (tmp_path / "dist" / "catalog.json").read_text(encoding="utf-8")
+
+
+def test_the_trace_file_setting_does_not_count_as_a_change(content_copy: Path, tmp_path: Path, capsys, monkeypatch):
+    # GENTLE_STEPS_TRACE only asks for a timing file next to the build; the output is the same with or without it.
+    monkeypatch.setenv("GENTLE_STEPS_TRACE", str(tmp_path / "trace.json"))
+    assert NOTHING not in build(capsys, content_copy, tmp_path)
+    assert (tmp_path / "trace.json").is_file()
+    monkeypatch.delenv("GENTLE_STEPS_TRACE")
+    assert NOTHING in build(capsys, content_copy, tmp_path)
