@@ -330,6 +330,9 @@ class Narrator:
     def _run(self, plan: NarrationPlan, show_title: str, author: str) -> None:
         rate = self.voice.sample_rate
         pending: list[tuple[str, int, FileJob, str]] = []  # (kind, episode index, job, key)
+        for i, prompt in enumerate(plan.prompts):  # first: see NarrationPlan.pieces
+            layout = Layout(self._ensure(tuple(p.key for p in prompt.line.pieces)), rate)
+            pending.append(("prompt", 0, *self._queue(prompt_job(layout, plan, i, show_title, author))))
         for e, episode in enumerate(plan.episodes):
             lengths: dict[str, int] = {}
             for s, section in enumerate(episode.sections):
@@ -338,9 +341,6 @@ class Narrator:
                 pending.append(("section", e, *self._queue(section_job(layout, episode, s, section, show_title))))
                 self._start_units(episode_units(layout, episode, s))  # its part of the whole episode, now
             pending.append(("episode", e, *self._queue(episode_job(Layout(lengths, rate), episode, show_title))))
-        for i, prompt in enumerate(plan.prompts):  # last: see NarrationPlan.pieces
-            layout = Layout(self._ensure(tuple(p.key for p in prompt.line.pieces)), rate)
-            pending.append(("prompt", 0, *self._queue(prompt_job(layout, plan, i, show_title, author))))
         cues = []
         for track in plan.breathing:
             keys = tuple(dict.fromkeys(line.pieces[0].key for line in track.lines.values()))

@@ -123,12 +123,13 @@ class NarrationPlan:
     """Breathing exercise tracks (``audio/breathing.py``); empty unless show.toml turns them on."""
 
     def pieces(self) -> dict[str, str]:
-        """Cache key -> spoken text of every synthesis call: reading order, the prompts, the breathing cues.
+        """Cache key -> spoken text of every synthesis call: the prompts, reading order, the breathing cues.
 
-        The prompts come last because they are short: what is mastered after the last sentence is then only a
-        few seconds of audio, not a whole section.
+        The prompts come first: each is a file of its own, mastered while the sections are synthesized, so what
+        is left after the last sentence is the last section's mastering alone (measured: about a second less on
+        the sample than prompts last, whose seven small files each wait for two ffmpeg runs at the end).
         """
-        lines = [ln for ep in self.episodes for s in ep.sections for ln in s.lines] + [p.line for p in self.prompts]
+        lines = [p.line for p in self.prompts] + [ln for ep in self.episodes for s in ep.sections for ln in s.lines]
         lines += [ln for track in self.breathing for ln in track.lines.values()]
         return {piece.key: piece.spoken for line in lines for piece in line.pieces}
 

@@ -103,8 +103,8 @@ def _trace(report: Any) -> None:
         import json
 
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump({"cpu_seconds": report.cpu_seconds, "seconds": report.seconds, "marks": report.marks}, handle,
-                      indent=2)
+            json.dump({"cpu_seconds": report.cpu_seconds, "seconds": report.seconds, "marks": report.marks,
+                       "tasks": report.tasks}, handle, indent=2)
 
 
 def parse_size(text: str) -> int:

@@ -93,6 +93,10 @@ class BuildReport:
     marks: list[tuple[str, float]] = field(default_factory=list)
     """When each stage ended, in seconds since the process started (the bench prints them)."""
 
+    tasks: list[tuple[str, str, float, float]] = field(default_factory=list)
+    """(thread, kind, start, end) of every narration task, seconds since the process started (the bench's idle
+    figure)."""
+
     def summary(self) -> str:
         """One closing line, like Pelican's "Processed N articles"."""
         hits = self.sentences - self.synthesized
@@ -205,6 +209,7 @@ def _build(options: BuildOptions, base_url: str, cache: Cache) -> BuildReport:
     report.audio_seconds = sum(e.audio.duration_ms for e in manifest.episodes) / 1000
     report.cpu_seconds = {**clock.seconds, **narrated.cpu_seconds}
     report.marks = clock.marks
+    report.tasks = [(t, kind, a - _PROCESS_START, b - _PROCESS_START) for t, kind, a, b in narrated.tasks]
     return report
 
 
