@@ -269,3 +269,17 @@ def test_check_names_a_wrong_speaker_and_phonemes_the_voice_cannot_read(tmp_path
     found = {f.code: f for f in run_checks(content, "https://listen.quiet-hours.net/")}
     assert found["lexicon-phonemes-unused"].level == "warning"
     assert found["lexicon-phonemes-unused"].message.startswith("trust: [[ phonemes ]] that the gtts voice cannot read")
+
+
+def test_the_tone_voice_follows_the_shows_pace(tmp_path: Path):
+    # The test engine stands in for Piper, so length_scale slows it the same way (the bench's 2-hour article
+    # uses it to stay under the plan's 3-hour estimate); its own pace keeps its identity, and so the cache.
+    (tmp_path / "show.toml").write_text('title = "Quiet Pace"\nauthor = "A"\ndescription = "D"\n', encoding="utf-8")
+    default = get_voice("tone", load_show(tmp_path))
+    (tmp_path / "show.toml").write_text('title = "Quiet Pace"\nauthor = "A"\ndescription = "D"\nlength_scale = 1.62\n',
+                                        encoding="utf-8")
+    slow = get_voice("tone", load_show(tmp_path))
+    text = "A sentence long enough to be timed by its letters."
+    assert len(slow.synthesize(text)) == pytest.approx(1.5 * len(default.synthesize(text)), rel=0.01)
+    assert default.identity() == get_voice("tone").identity()
+    assert slow.identity() != default.identity()

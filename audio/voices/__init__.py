@@ -77,7 +77,11 @@ def get_voice(name: str, show: ShowSettings | None = None) -> Voice:
     name = name.strip()
     if fix := voice_problem(name):
         raise VoiceError(f"'{name}' is not a voice; {fix}")
-    if name in ("gtts", "tone"):
+    if name == "tone":
+        from gentle_steps.audio.voice_settings import DEFAULT_LENGTH_SCALE
+
+        return import_module(ENGINES[name]).voice(show.length_scale / DEFAULT_LENGTH_SCALE if show else 1.0)
+    if name == "gtts":
         return import_module(ENGINES[name]).voice()
     from gentle_steps.audio.voices.piper import piper_voice
 

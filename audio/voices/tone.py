@@ -23,9 +23,12 @@ class ToneVoice:
     sample_rate = SAMPLE_RATE
     phonemes = True  # stands in for Piper in tests: takes what Piper takes
 
+    def __init__(self, pace: float = 1.0) -> None:
+        self.ms_per_char = MS_PER_CHAR if pace == 1 else round(MS_PER_CHAR * pace, 3)  # unchanged key at 1
+
     def identity(self) -> dict[str, object]:
         """Engine and its one setting."""
-        return {"engine": self.engine, "voice": self.name, "version": self.version, "ms_per_char": MS_PER_CHAR}
+        return {"engine": self.engine, "voice": self.name, "version": self.version, "ms_per_char": self.ms_per_char}
 
     def check(self) -> None:
         """Always usable."""
@@ -45,7 +48,7 @@ class ToneVoice:
             import time
 
             time.sleep(0.2)
-        seconds = max(0.3, len(text) * MS_PER_CHAR / 1000)
+        seconds = max(0.3, len(text) * self.ms_per_char / 1000)
         t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
         pitch = 140 + int(hashlib.sha256(text.encode()).hexdigest()[:2], 16)
         # A syllable-rate envelope gives speech-like loudness dynamics for the mastering stage.
@@ -58,6 +61,7 @@ class ToneVoice:
         return wave.astype(np.float32)
 
 
-def voice() -> ToneVoice:
-    """The engine needs no loading."""
-    return ToneVoice()
+def voice(length_scale: float = 1.0) -> ToneVoice:
+    """The engine needs no loading; ``length_scale`` is the show's pace relative to Piper's default, and slows
+    the tone as it would slow Piper."""
+    return ToneVoice(length_scale)
