@@ -116,9 +116,14 @@ artwork = ""
 # piper (the shipped voice, offline), piper:NAME (hear them with `gentle-steps voices sample NAME`, install one
 # with `gentle-steps voices add NAME`), a path to a Piper .onnx, or gtts (needs internet).
 voice = "piper"
-# Pace: 1 is the voice's own, larger is slower. Pauses in milliseconds: add a [pauses] table at the end, e.g.
-# [pauses] / sentence = 350 / paragraph = 750 / item = 500 / after_heading = 800 / before_heading = 1200 / edge = 400
+# A multi-speaker voice's speaker: a name from its config such as "p225", or a number. Empty: its first.
+speaker = ""
+# Where `voices add` keeps voices, relative to this folder. Empty: your per-user data folder.
+voices_dir = ""
+# Pace: 1 is the voice's own, larger is slower (0.5-2). The pauses are in the [pauses] table at the end.
 length_scale = 1.08
+# false: inline citations such as "(Kurz et al., 2023)" and "[1]" stay on the page, unread. true: they are read.
+read_citations = false
 # Said at the start of every episode.
 disclosure = "This is a synthetic voice reading the article."
 lexicon = "lexicon.toml"
@@ -143,11 +148,47 @@ terms_url = ""
 # A Lambda ARN or your public https address of /alexa. Empty: skill.json names no endpoint (check warns).
 skill_endpoint = ""
 skill_category = "HEALTH_AND_FITNESS"
+# More Alexa locales besides `language` (en-US, en-GB, en-CA, en-AU, en-IN); each hears its own crisis lines.
+locales = []
+# true: the skill offers a 1- and a 3-minute paced-breathing exercise (NHS relaxed breathing), or your own
+# script: a TOML file named in breathing_script (the README's "Configuration" shows its shape).
+breathing = false
+breathing_script = ""
 
 # --- Podcasting 2.0 ---
 podcast_medium = "podcast"
 # yes: other platforms may not import the feed without your consent.
 locked = true
+
+# --- Tables: keep them below every plain key. Remove the "# " to use one. ---
+# Pauses in milliseconds (these are the defaults).
+# [pauses]
+# sentence = 350
+# paragraph = 750
+# item = 500
+# after_heading = 800
+# before_heading = 1200
+# edge = 400
+
+# podcast:funding, a support link and the words apps show beside it (at most 128 characters).
+# [[funding]]
+# url = "https://..."
+# text = "Support the show"
+
+# podcast:license.
+# [license]
+# id = "CC-BY-NC-ND-4.0"
+
+# podcast:txt, e.g. the code a directory gives you to prove you own the feed.
+# [[txt]]
+# purpose = "verify"
+# value = "..."
+
+# podcast:soundbite, a passage apps may play as a preview: the first words of its first (and last) sentence.
+# [[soundbite]]
+# episode = "episode-id"
+# start = "The first words"
+# end = "The last sentence's first words"
 """
 """show.toml as init writes it: every key, each explained (filled by :func:`show_toml`)."""
 

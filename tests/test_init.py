@@ -49,3 +49,19 @@ def test_an_existing_file_is_kept(tmp_path, capsys):
     assert (folder / "prompts.toml").read_text(encoding="utf-8") == 'prompts = ["Mine."]\n'
     assert f"kept {folder / 'prompts.toml'}" in capsys.readouterr().out
     assert (folder / "show.toml").is_file()
+
+
+def test_show_toml_names_every_setting(tmp_path, capsys):
+    # "every key present and commented": each setting load_show knows appears, as a key or a commented example.
+    import re
+    from dataclasses import fields
+
+    from gentle_steps.audio.settings import ShowSettings
+
+    folder = tmp_path / "show"
+    assert main(["init", str(folder), "--title", "Quiet Hours", "--author", "Ana Ruiz"]) == 0
+    text = (folder / "show.toml").read_text(encoding="utf-8")
+    written = set(re.findall(r"^(?:# )?\[{0,2}([a-z_]+)\]{0,2}(?: =|$)", text, re.M))
+    settings = {f.name for f in fields(ShowSettings)} - {"content_dir", "notes"}
+    assert settings - written == set()
+    load_show(folder)  # and what is not commented out still loads
