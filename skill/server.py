@@ -84,18 +84,25 @@ def run(args: Any) -> int:
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)  # before the addresses are printed: whoever reads them may stop us at once
     port = getattr(server, "effective_port", args.port)
     host = args.host if ":" not in args.host else f"[{args.host}]"
     base = f"http://{host}:{port}"
-    print(f"Feed:   {base}/feed.xml", flush=True)
-    print(f"Pages:  {base}/", flush=True)
-    print(f"Skill:  {base}/alexa", flush=True)
-    print(f"Serving {dist} (state in {state}); press Ctrl+C to stop.", flush=True)
+    # Whoever reads an address may stop us at once: the handler is in place, and the prints inside the try.
+    signal.signal(signal.SIGTERM, stop)
     try:
+        print(f"Feed:   {base}/feed.xml", flush=True)
+        print(f"Pages:  {base}/", flush=True)
+        print(f"Skill:  {base}/alexa", flush=True)
+        print(f"Serving {dist} (state in {state}); press Ctrl+C to stop.", flush=True)
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        _close_quietly(server)
     return 0
+
+
+def _close_quietly(server: Any) -> None:
+    """Close the listening sockets; a second SIGTERM while closing is ignored (we are stopping already)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    server.close()

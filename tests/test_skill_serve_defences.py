@@ -163,3 +163,23 @@ def test_oversized_headers_are_refused(quick_server):
     sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n")
     sock.settimeout(5)
     assert sock.recv(4096).split(b" ", 2)[1] == b"431"
+
+
+def test_stopped_as_soon_as_it_prints_an_address_it_exits_cleanly(tmp_path):
+    # Whoever reads the first address may stop the server at once (a supervisor, a test): SIGTERM while it is
+    # still printing its other lines is a clean stop (exit 0), never an uncaught KeyboardInterrupt (-2).
+    import signal
+    import subprocess
+
+    from serving import serve_command
+
+    dist = make_dist(tmp_path)
+    for n in range(6):
+        proc = subprocess.Popen([*serve_command(), "--dist", str(dist), "--host", "127.0.0.1", "--port", "0",
+                                 "--state", str(tmp_path / "state.sqlite3"), "--insecure-skip-verify"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().startswith("Feed:")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+        assert proc.returncode == 0, f"run {n}: exit {proc.returncode}: {err[-500:]}"
+        assert "Traceback" not in err
