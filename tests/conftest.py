@@ -48,6 +48,19 @@ def content_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def blog():
+    """The loopback blog that `import` reads (tests/fixtures/import/blogserver.py), for one test."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "import"))
+    from blogserver import BlogServer
+
+    server = BlogServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module")
 def endpoint():
     """A moto server (S3, DynamoDB, CloudFront) on a free loopback port, for one test module."""

@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 sys.path.insert(0, str(FIXTURES))
 
-from blogserver import BlogServer  # noqa: E402
 
 SOURCES = ["/wordpress/feed/", "/notes/feed.xml", "/blog-summary/feed/",
            "/exports/harbor.WordPress.2024-03-06.xml", "/ghost/on-being-a-beginner-again/"]
@@ -34,13 +33,6 @@ PUBLISHED = {
     "Notes on Rest": ("2024-01-29", "/2024/01/29/notes-on-rest/"),
     "On Being a Beginner Again": ("2024-04-08", "/ghost/on-being-a-beginner-again/"),
 }
-
-
-@pytest.fixture
-def blog():
-    server = BlogServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

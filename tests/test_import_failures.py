@@ -19,14 +19,6 @@ from gentle_steps.deploy.cli import main
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 sys.path.insert(0, str(FIXTURES))
 
-from blogserver import BlogServer  # noqa: E402
-
-
-@pytest.fixture
-def blog():
-    server = BlogServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

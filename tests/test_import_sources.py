@@ -15,16 +15,9 @@ from lxml import html as lxml_html
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 sys.path.insert(0, str(FIXTURES))
 
-from blogserver import SITE, BlogServer  # noqa: E402
+from blogserver import SITE  # noqa: E402
 
 EXPORT = "/exports/harbor.WordPress.2024-03-06.xml"
-
-
-@pytest.fixture
-def blog():
-    server = BlogServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -15,19 +15,12 @@ from gentle_steps.deploy.cli import main
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 sys.path.insert(0, str(FIXTURES))
 
-from blogserver import ORIGIN, BlogServer  # noqa: E402
+from blogserver import ORIGIN  # noqa: E402
 
 EXPORT = "/exports/harbor.WordPress.2024-03-06.xml"
 ALL = ["/wordpress/feed/", "/notes/feed.xml", "/blog-summary/feed/", EXPORT, "/sitemap_index.xml",
        "/ghost/on-being-a-beginner-again/"]
 SLEEP = "when-sleep-wont-come.html"
-
-
-@pytest.fixture
-def blog():
-    server = BlogServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
