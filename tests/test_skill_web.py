@@ -124,10 +124,7 @@ def test_nothing_outside_dist_or_hidden_is_served(app, path):
 
 
 def test_a_symlink_leading_out_of_dist_is_not_followed(app, dist):
-    try:
-        os.symlink(dist.parent / "outside.txt", dist / "link.txt")
-    except OSError:
-        pytest.skip("no symlinks here")
+    os.symlink(dist.parent / "outside.txt", dist / "link.txt")  # Linux, where serve runs, always has symlinks
     assert call(app, "GET", "/link.txt", content_type=None)[0] == 404
 
 
