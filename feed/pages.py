@@ -173,7 +173,8 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
-def _render(template: str, show: ShowSettings, page_dir: str, **context: Any) -> str:
+def render_page(template: str, show: ShowSettings, page_dir: str, **context: Any) -> str:
+    """``template`` (one of base.html's pages) for a page in ``page_dir`` of dist/ ("" for the top)."""
     root = relative(".", page_dir) + "/" if page_dir else ""
     return _ENV.get_template(template).render(show=show, root=root, **context)
 
@@ -266,7 +267,7 @@ def render_episode(manifest: Manifest, episode: Episode, epubs: Mapping[str, int
     """
     show = manifest.show
     here = episode_dir(episode)
-    return _render(
+    return render_page(
         "episode.html", show, here,
         title=f"{episode.title} · {show.title}",
         description=episode.description or show.description,
@@ -291,7 +292,7 @@ def render_index(manifest: Manifest, epubs: Mapping[str, int] | None = None) -> 
     Links :func:`show_epub_path` only when ``epubs`` (``dist/`` path -> size) has it.
     """
     show = manifest.show
-    return _render(
+    return render_page(
         "index.html", show, "",
         title=f"{show.title}: listen to the articles",
         description=show.description,

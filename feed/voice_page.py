@@ -8,12 +8,10 @@ listeners: it is marked ``noindex`` and no other page links to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 
 from gentle_steps.audio.settings import ShowSettings
-from gentle_steps.feed.pages import megabytes, support_block
-from markupsafe import Markup
+from gentle_steps.feed.pages import render_page
 
 PAGE_DIR = "voices"
 """Where the sampler writes in ``dist/``."""
@@ -51,15 +49,6 @@ class VoiceSample:
     """True for the voice the sampler was asked for."""
 
 
-@lru_cache(maxsize=1)
-def _environment():
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-    return Environment(loader=PackageLoader("gentle_steps.feed", "templates"),
-                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-
-
 def seconds_words(ms: int) -> str:
     """A short length as people say it: "6 seconds", "1 minute 5 seconds"."""
     seconds = max(1, round(ms / 1000))
@@ -72,10 +61,9 @@ def seconds_words(ms: int) -> str:
 
 def render_voice_page(show: ShowSettings, text: str, spoken: str, samples: list[VoiceSample], folder: str) -> str:
     """The page's HTML: ``text`` as the article writes it, ``spoken`` as the voices were given it."""
-    return _environment().get_template("voices.html").render(
-        show=show, text=text, spoken=spoken, samples=samples, folder=folder,
-        support=Markup(support_block(show)),  # built with autoescape in pages.py: the shared support block
-        megabytes=megabytes, seconds_words=seconds_words)
+    return render_page("voices.html", show, PAGE_DIR, title=f"Compare voices · {show.title}",
+                       description="Every installed voice reading the same passage, to choose the show's voice.",
+                       text=text, spoken=spoken, samples=samples, folder=folder, seconds_words=seconds_words)
 
 
 def voice_page_files(show: ShowSettings, text: str, spoken: str, samples: list[VoiceSample],
