@@ -126,8 +126,8 @@ class NarrationPlan:
         """Cache key -> spoken text of every synthesis call: the prompts, reading order, the breathing cues.
 
         The prompts come first: each is a file of its own, mastered while the sections are synthesized, so what
-        is left after the last sentence is the last section's mastering alone (measured: about a second less on
-        the sample than prompts last, whose seven small files each wait for two ffmpeg runs at the end).
+        is left after the last sentence is the last section's mastering alone, not also the prompts' small files,
+        each waiting for two ffmpeg runs (the build trace's task list shows the tail).
         """
         lines = [p.line for p in self.prompts] + [ln for ep in self.episodes for s in ep.sections for ln in s.lines]
         lines += [ln for track in self.breathing for ln in track.lines.values()]

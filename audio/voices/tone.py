@@ -61,7 +61,7 @@ class ToneVoice:
         return wave.astype(np.float32)
 
 
-def voice(length_scale: float = 1.0) -> ToneVoice:
-    """The engine needs no loading; ``length_scale`` is the show's pace relative to Piper's default, and slows
-    the tone as it would slow Piper."""
-    return ToneVoice(length_scale)
+def voice(pace: float = 1.0) -> ToneVoice:
+    """The engine needs no loading. ``pace`` is the show's ``length_scale`` over the default one: the tone
+    slows with it as Piper would."""
+    return ToneVoice(pace)
