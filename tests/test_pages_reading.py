@@ -77,11 +77,13 @@ def test_compact_player_stays_in_view_at_the_end_of_the_transcript_at_200_percen
     # Operable from there by keyboard: play, then pause.
     page.focus("button.play")
     page.keyboard.press("Enter")
+    # The label follows the audio's play and pause events, which come a moment after the state changes.
+    label_is = "t => document.querySelector('.play-label').textContent === t"
     page.wait_for_function("() => !document.getElementById('player').paused")
-    assert page.text_content(".play-label") == "Pause"
+    page.wait_for_function(label_is, arg="Pause", timeout=5000)
     page.keyboard.press("Space")
     page.wait_for_function("() => document.getElementById('player').paused")
-    assert page.text_content(".play-label") == "Play"
+    page.wait_for_function(label_is, arg="Play", timeout=5000)
     assert settle_scroll(page) == scrolled, "using the player did not move the page"
     # The current section follows the audio.
     last = manifest.episodes[0].sections[-1]
