@@ -20,7 +20,7 @@ from gentle_steps.audio.plan import EpisodePlan, Line, NarrationPlan, SectionPla
 SPLIT_PAUSE_MS = 150
 """Silence between the pieces of a sentence that was too long for the voice."""
 
-MASTERING_VERSION = 5
+MASTERING_VERSION = 6
 """Part of every unit's cache key: bump it when mastering or encoding changes the sound."""
 
 Part = tuple[str, str | int]

@@ -1,7 +1,8 @@
 """Mastering: loudness to a profile through a true-peak-safe limiter, then encoded, decoded and measured.
 
-Loudness is measured per ITU-R BS.1770 with pyloudnorm's K-weighting; true peak on a 4x oversampled signal
-(BS.1770 Annex 2). Audio is mastered in units of at most :data:`MAX_UNIT_SECONDS` (a section, or part of a
+Loudness is measured per ITU-R BS.1770-4 (K-weighting, gated blocks); true peak on a 4x oversampled signal
+(BS.1770 Annex 2). The filters are numpy's (:mod:`gentle_steps.audio.dsp`), not scipy's, which would add about
+75 MB to the build's memory. Audio is mastered in units of at most :data:`MAX_UNIT_SECONDS` (a section, or part of a
 long one), each encoded on its own and measured once on its decoded audio; a file is its units joined
 (:func:`gentle_steps.audio.encoding.join_mp3`) and its figures are combined from the units' measurements
 (:func:`combine`), so memory never grows with an episode's length.
@@ -9,9 +10,11 @@ long one), each encoded on its own and measured once on its decoded audio; a fil
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
+from gentle_steps.audio import dsp
 from gentle_steps.audio.encoding import decode_mp3, encode_mp3, frame_samples
 
 
@@ -78,36 +81,19 @@ def declick(samples: np.ndarray, rate: int) -> np.ndarray:
 
 
 def loudness(samples: np.ndarray, rate: int) -> float:
-    """Integrated loudness in LUFS measured by pyloudnorm (ITU-R BS.1770-4); -70 for silence.
-
-    This is the figure the manifest reports. :func:`fast_loudness` gives the same number faster for the
-    mastering loop.
-    """
-    import pyloudnorm
-
-    samples = _pad_for_gating(samples, rate)
-    value = pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64))
-    return float(value) if np.isfinite(value) else -70.0
-
-
-def fast_loudness(samples: np.ndarray, rate: int) -> float:
-    """BS.1770-4 integrated loudness with pyloudnorm's K-weighting filters, gated with vectorized block sums.
-
-    pyloudnorm walks the 400 ms gating blocks in a Python loop; cumulative sums give the same energies at
-    once (a test checks both agree).
-    """
+    """Integrated loudness in LUFS (ITU-R BS.1770-4); -70 for silence. The 400 ms gating blocks' energies come
+    from cumulative 100 ms sums (tests check the figure against pyloudnorm and ffmpeg's ebur128 meter)."""
     return _gated_loudness(_k_weighted(_pad_for_gating(samples, rate), rate), rate)
 
 
-def _k_weighted(samples: np.ndarray, rate: int) -> np.ndarray:
-    """The signal through BS.1770's K-weighting (pyloudnorm's two filter stages)."""
-    import pyloudnorm
-    from scipy.signal import lfilter
+@functools.lru_cache(maxsize=8)
+def _k_filter(rate: int) -> dsp.Convolver:
+    return dsp.causal(dsp.k_weighting(rate))
 
-    weighted = samples.astype(np.float64)
-    for stage in pyloudnorm.Meter(rate)._filters.values():
-        weighted = lfilter(stage.b, stage.a, weighted)
-    return weighted
+
+def _k_weighted(samples: np.ndarray, rate: int) -> np.ndarray:
+    """The signal through BS.1770's K-weighting (float64)."""
+    return _k_filter(rate).run(samples)
 
 
 def _gated_loudness(weighted: np.ndarray, rate: int) -> float:
@@ -141,17 +127,15 @@ def _pad_for_gating(samples: np.ndarray, rate: int) -> np.ndarray:
     return samples
 
 
-_TRUE_PEAK_FIR: np.ndarray | None = None
-
-
+@functools.lru_cache(maxsize=1)
 def _peak_filter() -> np.ndarray:
     """The true-peak meter's 48-tap low-pass FIR at 4x (made once)."""
-    global _TRUE_PEAK_FIR
-    if _TRUE_PEAK_FIR is None:
-        from scipy.signal import firwin
+    return dsp.true_peak_fir()
 
-        _TRUE_PEAK_FIR = (firwin(48, 0.25) * 4).astype(np.float32)
-    return _TRUE_PEAK_FIR
+
+@functools.lru_cache(maxsize=1)
+def _peak_interpolator() -> np.ndarray:
+    return dsp.interpolator(_peak_filter())
 
 
 _PEAK_BLOCK = 1 << 16
@@ -161,30 +145,32 @@ _PEAK_BLOCK = 1 << 16
 def _oversampled_peaks(samples: np.ndarray) -> np.ndarray:
     """Per-sample peak of the 4x oversampled signal (the true-peak meter of BS.1770 Annex 2).
 
-    A 48-tap low-pass FIR at 4x, applied as a polyphase interpolator (scipy's upfirdn: four 12-tap branches,
-    as in Annex 2); each input sample's peak is the largest of itself and the four points after it, aligned
-    for the filter's delay. Blocks of :data:`_PEAK_BLOCK` samples overlap by the filter's span, so the result
+    A 48-tap low-pass FIR at 4x, applied as a polyphase interpolator (four 12-tap branches, as in Annex 2);
+    each input sample's peak is the largest of itself and the four points after it, aligned for the filter's
+    delay. Blocks of :data:`_PEAK_BLOCK` samples overlap by the filter's span, so the result
     is the same as for the whole signal at once.
     """
-    from scipy.signal import upfirdn
-
-    fir = _peak_filter()
     x = samples.astype(np.float32, copy=False)
-    delay, span = 6, 12  # the filter's delay and length, in input samples
     peaks = np.abs(x)
     for start in range(0, len(x), _PEAK_BLOCK):
         stop = min(len(x), start + _PEAK_BLOCK)
-        lo = max(0, start - span)
-        up = upfirdn(fir, x[lo:stop + span], up=4)
-        first = 4 * (start - lo + delay)
-        block = up[first: first + 4 * (stop - start)]
-        block = np.pad(block, (0, 4 * (stop - start) - len(block))).reshape(-1, 4)
+        points = _interpolated(x, start, stop)
         # Largest and smallest of each sample's four points, column by column (numpy's reduction over an axis
         # of four is several times slower).
-        high = np.maximum(np.maximum(block[:, 0], block[:, 1]), np.maximum(block[:, 2], block[:, 3]))
-        low = np.minimum(np.minimum(block[:, 0], block[:, 1]), np.minimum(block[:, 2], block[:, 3]))
+        high = np.maximum(np.maximum(points[:, 0], points[:, 1]), np.maximum(points[:, 2], points[:, 3]))
+        low = np.minimum(np.minimum(points[:, 0], points[:, 1]), np.minimum(points[:, 2], points[:, 3]))
         np.maximum(peaks[start:stop], np.maximum(high, -low), out=peaks[start:stop])
     return peaks
+
+
+def _interpolated(x: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The four interpolated points after each of ``x[start:stop]`` (a row each), computed from the samples
+    around them (12 on either side: the filter's span), aligned for the filter's delay of 6 samples."""
+    span, delay = 12, 6
+    lo = max(0, start - span)
+    points = dsp.interpolate(x[lo: stop + span], _peak_interpolator())
+    first = start - lo + delay
+    return points[first: first + stop - start]
 
 
 def true_peak(samples: np.ndarray) -> float:
@@ -194,8 +180,6 @@ def true_peak(samples: np.ndarray) -> float:
     largest sum of one branch's absolute taps) times the largest nearby sample, so blocks whose samples are too
     small to beat the peak found so far are skipped, loudest blocks first.
     """
-    from scipy.signal import upfirdn
-
     if not len(samples):
         return -120.0
     fir = _peak_filter()
@@ -208,21 +192,21 @@ def true_peak(samples: np.ndarray) -> float:
     for bound, start in sorted(zip(bounds, starts, strict=True), reverse=True):
         if max(bound, bound * gain) <= best:
             break
-        lo, stop = max(0, start - span), min(len(x), start + block)
-        up = upfirdn(fir, x[lo: stop + span], up=4)
-        first = 4 * (start - lo + 6)  # the filter's delay: 6 input samples
-        points = up[first: first + 4 * (stop - start)]
+        points = _interpolated(x, start, min(len(x), start + block))
         best = max(best, bound, float(points.max(initial=0.0)), float(-points.min(initial=0.0)))
     return 20 * np.log10(best) if best > 1e-6 else -120.0
 
 
 def lowpass(samples: np.ndarray, rate: int, cutoff_hz: int) -> np.ndarray:
     """Zero-phase low-pass filter (8th-order Butterworth, run forwards and backwards)."""
-    from scipy.signal import butter, sosfiltfilt
-
     if cutoff_hz <= 0 or cutoff_hz >= rate / 2:
         return samples
-    return sosfiltfilt(butter(8, cutoff_hz, fs=rate, output="sos"), samples).astype(np.float32)
+    return _lowpass_filter(cutoff_hz, rate).run(samples).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=8)
+def _lowpass_filter(cutoff_hz: int, rate: int) -> dsp.Convolver:
+    return dsp.zero_phase(dsp.butter_lowpass(8, cutoff_hz, rate))
 
 
 def phase_rotate(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -231,21 +215,16 @@ def phase_rotate(samples: np.ndarray, rate: int) -> np.ndarray:
     A voice's glottal pulses make a lopsided, peaky waveform; rotating the phase makes it more symmetric, so the
     limiter has less to take off at -14 LUFS. Magnitude (what one hears) is unchanged.
     """
-    from scipy.signal import sosfilt
+    return _phase_filter(rate).run(samples).astype(np.float32)
 
-    sections = []
-    for freq in (150.0, 300.0, 600.0):
-        w0 = 2 * np.pi * freq / rate
-        alpha, cos = np.sin(w0) / (2 * 0.7), np.cos(w0)
-        b, a = np.array([1 - alpha, -2 * cos, 1 + alpha]), np.array([1 + alpha, -2 * cos, 1 - alpha])
-        sections.append(np.concatenate([b / a[0], a / a[0]]))
-    return sosfilt(np.array(sections), samples.astype(np.float64)).astype(np.float32)  # one pass, three sections
+
+@functools.lru_cache(maxsize=8)
+def _phase_filter(rate: int) -> dsp.Convolver:
+    return dsp.causal(np.array([dsp.allpass(freq, 0.7, rate) for freq in (150.0, 300.0, 600.0)]))
 
 
 def _limiter_gain(peaks: np.ndarray, gain: float, rate: int, ceiling_dbtp: float) -> np.ndarray:
     """Per-sample gain that keeps ``gain * peaks`` under the ceiling, with 1 ms look-ahead and release."""
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
     ceiling = 10 ** (ceiling_dbtp / 20)
     needed = np.minimum(1.0, ceiling / np.maximum(peaks * gain, 1e-9)).astype(np.float32)
     if needed.min() >= 1.0:
@@ -253,8 +232,8 @@ def _limiter_gain(peaks: np.ndarray, gain: float, rate: int, ceiling_dbtp: float
     span = max(1, int(rate * 0.001))
     # Hold the lowest gain over +-2 ms, then average over 1 ms: an average of values that are all at or below
     # the needed gain stays at or below it, so the ceiling holds while the gain moves without clicks.
-    held = minimum_filter1d(needed, size=4 * span + 1)
-    return np.minimum(uniform_filter1d(held, size=2 * span + 1), needed)
+    held = dsp.running_min(needed, 4 * span + 1)
+    return np.minimum(dsp.running_mean(held, 2 * span + 1), needed)
 
 
 def normalize(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float) -> np.ndarray:
@@ -315,20 +294,14 @@ class MasteredUnit:
 
 
 def measure(decoded: np.ndarray, rate: int) -> tuple[float, np.ndarray]:
-    """True peak (dBTP) and K-weighted energy bins of decoded audio, filtered a block at a time (the filters'
-    state carried across blocks, so the figures equal those of the whole signal at once)."""
-    import pyloudnorm
-    from scipy.signal import lfilter, lfilter_zi
-
+    """True peak (dBTP) and K-weighted energy bins of decoded audio, filtered a block at a time (each block with the samples before it as the filter's history, so the figures equal
+    those of the whole signal at once)."""
     size = rate * BIN_MS // 1000
     block = size * 1000
-    stages = list(pyloudnorm.Meter(rate)._filters.values())
-    states = [lfilter_zi(stage.b, stage.a) * 0.0 for stage in stages]
+    weighting = _k_filter(rate)
     bins = []
     for start in range(0, max(len(decoded), 1), block):
-        chunk = decoded[start:start + block].astype(np.float64)
-        for n, stage in enumerate(stages):
-            chunk, states[n] = lfilter(stage.b, stage.a, chunk, zi=states[n])
+        chunk = weighting.run(decoded[start:start + block], decoded[max(0, start - len(weighting.kernel)):start])
         energy = chunk * chunk
         bins.append(np.pad(energy, (0, -len(energy) % size)).reshape(-1, size).sum(axis=1))
     return true_peak(decoded), np.concatenate(bins) if bins else np.zeros(1)

@@ -42,6 +42,9 @@ def run(args: Any) -> int:
     nothing changed since the last build of the same output, say so and stop: see :mod:`fingerprint`)."""
     if not args.out.strip():  # Path("") would be the current folder
         return _fail("--out is empty; name the output folder, e.g. --out dist", 2)
+    # The build runs one thread per core; numpy's BLAS (the true-peak interpolator is a matrix product) would
+    # start as many threads again to compete with them. Read once, when numpy is first imported: that is later.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from gentle_steps.deploy import fingerprint as fp
     from gentle_steps.deploy.output import default_cache
 

@@ -148,11 +148,8 @@ class _Stopwatch:
 
 
 def _warm_imports() -> None:
-    """Import what mastering needs on the core the start of a build leaves idle (about half a second)."""
+    """Find the ffmpeg binary on the core the start of a build leaves idle."""
     import imageio_ffmpeg
-    import pyloudnorm  # noqa: F401
-    import scipy.ndimage  # noqa: F401
-    import scipy.signal  # noqa: F401
 
     imageio_ffmpeg.get_ffmpeg_exe()
 

@@ -22,10 +22,25 @@ def speechlike(seconds: float = 6.0, seed: int = 1) -> np.ndarray:
     return (0.3 * voiced * envelope + 0.002 * rng.standard_normal(len(t))).astype(np.float32)
 
 
-def test_fast_loudness_agrees_with_pyloudnorm():
+def test_loudness_agrees_with_pyloudnorm():
+    import pyloudnorm
+
     for rate in (22050, 24000, 44100):
         x = np.repeat(speechlike(8.0), 1)[: int(8 * rate)]
-        assert m.fast_loudness(x, rate) == pytest.approx(m.loudness(x, rate), abs=0.02)
+        # pyloudnorm designs K-weighting from rounder parameters than the standard's (ours give the standard's
+        # table at 48 kHz); below 48 kHz both bend near the top of the band: up to 0.1 LU apart.
+        assert m.loudness(x, rate) == pytest.approx(pyloudnorm.Meter(rate).integrated_loudness(
+            x.astype(np.float64)), abs=0.1)
+
+
+def test_the_build_does_not_import_scipy():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np; from gentle_steps.audio import mastering as m; "
+            "m.master_unit(np.zeros(22050, np.float32) + 0.1, 22050, m.ALEXA); print('scipy' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
 
 
 def test_true_peak_sees_peaks_between_samples():
