@@ -80,6 +80,24 @@ def test_a_unit_is_encoded_to_its_profile_and_measured_on_its_decoded_audio():
     assert m.master_unit(x, RATE, m.ALEXA).data == unit.data
 
 
+def test_in_process_decoding_gives_what_ffmpeg_decodes(tmp_path):
+    from gentle_steps.audio import encoding
+
+    x = np.concatenate([speechlike(3.0), np.zeros(RATE // 3, np.float32)])
+    for profile in (m.PODCAST, m.ALEXA):
+        data = m.master_unit(x, RATE, profile).data
+        path = tmp_path / f"{profile.name}.mp3"
+        path.write_bytes(data)
+        ours = encoding._decode_in_process(data, profile.sample_rate)
+        # ffmpeg is what a window or another rate still goes through: the same samples, to 16-bit precision.
+        theirs = encoding._decode_with_ffmpeg(path, profile.sample_rate)
+        assert ours is not None and len(ours) == len(theirs)
+        assert np.abs(ours - theirs).max() < 1e-4
+        assert encoding._decode_in_process(data, 16000) is None  # another rate: left to ffmpeg
+        assert len(decode_mp3(data, 16000)) == pytest.approx(len(ours) * 16000 / profile.sample_rate, abs=2)
+    assert encoding._decode_in_process(b"not an mp3" * 100, 24000) is None
+
+
 def beep_at(seconds: float, total: float) -> np.ndarray:
     x = speechlike(total, seed=int(seconds * 10)) * 0.05
     start = int(seconds * RATE)
