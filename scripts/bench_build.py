@@ -2,8 +2,8 @@
 
 Everything is timed whole-process (interpreter start, imports, model load, writing the output), against
 (a): `piper` on the same article text with the same voice and settings, writing one WAV. The runs are
-interleaved and repeated (``--rounds``, default 3) and the median of each is used, because a shared machine's
-speed drifts between minutes. Prints each figure, its ratio to (a) and the target, the build's CPU-seconds per
+interleaved and repeated (``--rounds``, default 5) and the median of each is used, because a shared machine's
+speed drifts between minutes (the `piper` tool's own time moves by 20-30 % from one round to the next). Prints each figure, its ratio to (a) and the target, the build's CPU-seconds per
 stage, and the peak memory (proportional set size summed over the process tree, sampled every 50 ms).
 
 Then the memory check of issue 8: the peak of a 10-minute and a 2-hour article built with the tone voice
@@ -150,6 +150,8 @@ def report_speed(runs: dict[str, list[Run]]) -> None:
               f"{wall / a:5.2f} x   target <= {target:.2f} x  {verdict}")
     print("    walls of each round: " + "; ".join(
         f"{k} " + " ".join(f"{r.wall:.1f}" for r in runs[k]) for k in "abcd"))
+    print("    each round's cold build / piper: " + " ".join(
+        f"{b.wall / a.wall:.2f}" for a, b in zip(runs["a"], runs["b"], strict=True)))
     stages = json.loads(runs["b"][-1].output.split("\n", 1)[1])["cpu_seconds"]
     print("    cold build, CPU-seconds per stage (last round, this process's threads; ffmpeg's own time is not "
           "in these): " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(stages.items(), key=lambda kv: -kv[1])))
@@ -207,7 +209,7 @@ def report_length_scaling(work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median taken)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (median taken)")
     parser.add_argument("--skip-long", action="store_true", help="leave out the 2-hour memory check (~2 min)")
     args = parser.parse_args()
     print(f"Build benchmark on {os.cpu_count()} core(s): seed article, Piper en_US-joe-medium, {args.rounds} round(s)")
