@@ -1,5 +1,5 @@
-"""The few filters mastering needs, in numpy alone: second-order sections, a zero-phase low-pass, BS.1770's K-weighting
-and true-peak interpolator, and running minimum and mean.
+"""The few filters mastering needs, in numpy alone: second-order sections, a zero-phase low-pass, BS.1770's
+K-weighting and true-peak interpolator, and running minimum and mean.
 
 scipy has all of these, but importing ``scipy.signal`` maps about 75 MB (it pulls in linalg, optimize and
 interpolate) into a build that otherwise holds a voice model and two inferences; these few functions need none of
